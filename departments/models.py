@@ -1,0 +1,246 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .states import State, region_of
+
+# Years before the first U.S. census or far in the future are typing mistakes.
+EARLIEST_YEAR = 1790
+LATEST_YEAR = 2100
+
+
+class SizeBand(models.TextChoices):
+    """City population bands used to compare cities of similar size."""
+
+    SMALL = "small", _("Small (under 50,000)")
+    MIDSIZE = "midsize", _("Midsize (50,000 to 249,999)")
+    LARGE = "large", _("Large (250,000 to 999,999)")
+    VERY_LARGE = "very-large", _("Very large (1 million or more)")
+
+    @classmethod
+    def for_population(cls, population):
+        if population is None:
+            return None
+        if population < 50_000:
+            return cls.SMALL
+        if population < 250_000:
+            return cls.MIDSIZE
+        if population < 1_000_000:
+            return cls.LARGE
+        return cls.VERY_LARGE
+
+
+def size_band_expression():
+    """The database expression behind Department.size_band; mirrors SizeBand.for_population."""
+    return Case(
+        When(city_population__lt=50_000, then=Value(SizeBand.SMALL.value)),
+        When(city_population__lt=250_000, then=Value(SizeBand.MIDSIZE.value)),
+        When(city_population__lt=1_000_000, then=Value(SizeBand.LARGE.value)),
+        When(city_population__isnull=False, then=Value(SizeBand.VERY_LARGE.value)),
+        default=Value(""),
+    )
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def public(self):
+        """Departments with at least one practice the public may see."""
+        from practices.models import Practice
+
+        return self.filter(Exists(Practice.objects.published().filter(department=OuterRef("pk"))))
+
+
+class DepartmentKind(models.TextChoices):
+    MUNICIPAL_POLICE = "municipal-police", _("Municipal police")
+    COUNTY_SHERIFF = "county-sheriff", _("County sheriff")
+    METROPOLITAN_POLICE = "metropolitan-police", _("Metropolitan (city-county) police")
+    FIRE_DEPARTMENT = "fire-department", _("Fire department")
+    CITY_OFFICE = "city-office", _("City office")
+    OTHER = "other", _("Other")
+
+
+class Department(models.Model):
+    """The agency behind one or more practices, with facts about its city.
+
+    ``name`` stays empty when no source confirms which agency runs the practice; the
+    city facts are still worth showing.
+    """
+
+    Kind = DepartmentKind
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in the page address, e.g. 'storm-lake-ia'. Changing it breaks links people saved."),
+    )
+    name = models.CharField(
+        _("agency name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As sources name the agency. Leave empty if no source confirms which agency it is."),
+    )
+    kind = models.CharField(
+        _("kind of agency"), max_length=30, choices=Kind, blank=True, help_text=_("Leave empty if unknown.")
+    )
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2, choices=State, help_text=_("Two-letter USPS code."))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Of the city's centre, in decimal degrees (e.g. 42.6436)."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Of the city's centre, in decimal degrees; west is negative (e.g. -95.2019)."),
+    )
+    website = models.URLField(_("official website"), max_length=300, blank=True)
+    city_population = models.PositiveIntegerField(
+        _("city population"), null=True, blank=True, help_text=_("As the cited source gives it.")
+    )
+    city_population_year = models.PositiveSmallIntegerField(
+        _("population year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+    )
+    city_population_source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("population source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    foreign_born_share = models.CharField(
+        _("foreign-born share"),
+        max_length=40,
+        blank=True,
+        help_text=_("Exactly as the source states it, e.g. '36.1%' or 'nearly 6%'."),
+    )
+    foreign_born_share_year = models.PositiveSmallIntegerField(
+        _("foreign-born share year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+    )
+    foreign_born_share_source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("foreign-born share source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    size_band = models.GeneratedField(
+        expression=size_band_expression(),
+        output_field=models.CharField(max_length=20, choices=SizeBand, blank=True),
+        db_persist=True,
+        verbose_name=_("city size"),
+    )
+    curator_notes = models.TextField(
+        _("notes for curators"), blank=True, help_text=_("Private. Never shown on the public site.")
+    )
+    created = models.DateTimeField(_("created"), db_default=Now(), editable=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city", "state"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        indexes = [
+            models.Index(fields=["state"], name="department_state_idx"),
+            models.Index(fields=["size_band"], name="department_size_band_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[state.value for state in State]), name="department_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["", *DepartmentKind.values]), name="department_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="department_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="department_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(city_population__isnull=True) | Q(city_population__gte=0),
+                name="department_population_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(city_population_year__isnull=True)
+                | Q(city_population_year__gte=EARLIEST_YEAR, city_population_year__lte=LATEST_YEAR),
+                name="department_population_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(foreign_born_share_year__isnull=True)
+                | Q(foreign_born_share_year__gte=EARLIEST_YEAR, foreign_born_share_year__lte=LATEST_YEAR),
+                name="department_foreign_born_year_plausible",
+            ),
+            models.CheckConstraint(condition=~Q(city=""), name="department_city_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name or _("%(city)s, %(state)s (agency not confirmed)") % {
+            "city": self.city,
+            "state": self.state,
+        }
+
+    def get_absolute_url(self):
+        return reverse("departments:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        this_year = datetime.date.today().year
+        for field in ("city_population_year", "foreign_born_share_year"):
+            year = getattr(self, field)
+            if year is not None and year > this_year:
+                errors[field] = _("The year cannot be in the future.")
+        if self.city_population is not None and not self.city_population_source_id:
+            errors["city_population_source"] = _("Cite the source of the population figure.")
+        if self.city_population is not None and self.city_population_year is None:
+            errors["city_population_year"] = _("Give the year the population figure describes.")
+        if self.foreign_born_share and not self.foreign_born_share_source_id:
+            errors["foreign_born_share_source"] = _("Cite the source of the foreign-born share.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Give both latitude and longitude, or neither."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def place(self):
+        return f"{self.city}, {self.state}"
+
+    @property
+    def agency_confirmed(self):
+        return bool(self.name)
+
+    @property
+    def region(self):
+        return region_of(self.state)

@@ -1,0 +1,78 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from departments.models import Department
+from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
+from sources.models import ReportNote, Source
+
+# Deleted in this order by --force, so that nothing is still referenced when it goes.
+DIRECTORY_MODELS = [
+    Recommendation,
+    Practice,
+    Department,
+    StrategyArea,
+    PracticeKind,
+    Community,
+    Language,
+    ReportNote,
+    Source,
+]
+
+
+def fixture_files():
+    """The directory's fixtures, in loading order (their names start with a number)."""
+    return sorted(Path(settings.FIXTURE_DIRS[0]).glob("*.json"))
+
+
+def directory_counts():
+    return {model._meta.verbose_name_plural: model.objects.count() for model in DIRECTORY_MODELS}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the directory's content from fixtures/ into an empty database. On a database that already "
+        "holds content it changes nothing, so curated edits are never overwritten."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Delete ALL directory content, curated edits included, and reload the fixtures.",
+        )
+        parser.add_argument(
+            "--noinput", "--no-input", action="store_false", dest="interactive", help="Do not ask to confirm --force."
+        )
+
+    def handle(self, *args, force, interactive, **options):
+        counts = {name: count for name, count in directory_counts().items() if count}
+        if counts and not force:
+            held = ", ".join(f"{count} {name}" for name, count in counts.items())
+            self.stdout.write(
+                f"The directory already holds content ({held}). Nothing was loaded and nothing was changed.\n"
+                "To throw away every curated edit and reload the original fixtures, run: "
+                "python manage.py seed --force"
+            )
+            return
+        if counts:
+            self.stderr.write(
+                self.style.WARNING(
+                    "WARNING: --force deletes all directory content, including every edit curators made, "
+                    "and reloads the original fixtures. This cannot be undone."
+                )
+            )
+            if interactive and input("Type 'yes' to continue: ").strip().lower() != "yes":
+                raise CommandError("Cancelled; nothing was changed.")
+        files = fixture_files()
+        if not files:
+            raise CommandError(f"No fixtures found in {settings.FIXTURE_DIRS[0]}.")
+        with transaction.atomic():
+            for model in DIRECTORY_MODELS:
+                model.objects.all().delete()
+            call_command("loaddata", *[str(path) for path in files], verbosity=0)
+        loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded the directory: {loaded}."))

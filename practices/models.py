@@ -1,0 +1,547 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# A practice year outside this range is a typing mistake, not history.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+# The NLC report runs to 52 pages.
+REPORT_LAST_PAGE = 52
+
+
+def plausible_year_validators():
+    return [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
+
+
+def plausible_year(field):
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR})
+
+
+def lines(text):
+    """Non-empty lines of a one-item-per-line text field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PracticeKind(models.Model):
+    """A kind of practice, such as language access or a cultural liaison."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filter links."))
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), help_text=_("One or two plain sentences for city staff."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("practice kind")
+        verbose_name_plural = _("practice kinds")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class StrategyArea(models.Model):
+    """A strategy area: one of the NLC report's four recommendation areas, or one the directory adds."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filter links."))
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    goal = models.TextField(_("goal"), help_text=_("What the area aims at, in our own words."))
+    goal_source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("source of the goal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    goal_note = models.TextField(_("note on the goal"), blank=True, help_text=_("Shown publicly, under the goal."))
+    is_nlc_area = models.BooleanField(
+        _("one of NLC's areas"),
+        default=True,
+        help_text=_("Untick for areas this directory adds; the site then says the area is not NLC's."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("strategy area")
+        verbose_name_plural = _("strategy areas")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("practices:recommendations") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Community(models.Model):
+    """An immigrant community a practice serves, as one entry of a controlled vocabulary."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filter links."))
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: which wordings in sources this entry gathers."),
+    )
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class LanguageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Language(models.Model):
+    code = models.SlugField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("ISO 639-1 code where one exists (es, so), otherwise ISO 639-3 (hmn, cmn)."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    objects = LanguageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def slug(self):
+        return self.code
+
+
+class PracticeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """What the public sees: the one definition every public page, count and export uses."""
+        return self.filter(status=Practice.Status.PUBLISHED)
+
+
+class PracticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PracticeEntryKind(models.TextChoices):
+    GOOD_PRACTICE = "good-practice", _("One of the report's 17 good practices")
+    CASE_STUDY = "case-study", _("The report's case study")
+
+
+class Practice(models.Model):
+    """A program a department runs, as profiled by the NLC report (or its case study)."""
+
+    Status = PracticeStatus
+
+    EntryKind = PracticeEntryKind
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in the page address, e.g. 'storm-lake-ia'. Changing it breaks links people saved."),
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("The NLC report's own title for the practice, word for word.")
+    )
+    other_names = models.TextField(
+        _("other names"), blank=True, help_text=_("Other names sources use for the program, one per line.")
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="practices",
+    )
+    entry_kind = models.CharField(
+        _("kind of entry"), max_length=20, choices=PracticeEntryKind, default=PracticeEntryKind.GOOD_PRACTICE
+    )
+    report_order = models.PositiveSmallIntegerField(
+        _("order in the report"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("1 to 17 for the report's good practices; empty for the case study or later entries."),
+    )
+    report_page = models.PositiveSmallIntegerField(
+        _("report page"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(REPORT_LAST_PAGE)],
+        help_text=_("The page of the NLC report where the profile starts; empty if not in the report."),
+    )
+    year_started = models.PositiveSmallIntegerField(
+        _("year started"),
+        null=True,
+        blank=True,
+        validators=plausible_year_validators(),
+        help_text=_("Leave empty unless a source gives the year."),
+    )
+    year_started_source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("source of the start year"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    year_ended = models.PositiveSmallIntegerField(
+        _("year ended"),
+        null=True,
+        blank=True,
+        validators=plausible_year_validators(),
+        help_text=_("For a program described over a closed period, such as the case study's 2000-2007."),
+    )
+    summary = models.TextField(_("summary"), help_text=_("Two to four sentences in our own words."))
+    kinds = models.ManyToManyField(PracticeKind, verbose_name=_("kinds of practice"), related_name="practices")
+    areas = models.ManyToManyField(StrategyArea, verbose_name=_("strategy areas"), related_name="practices", blank=True)
+    communities = models.ManyToManyField(
+        Community,
+        verbose_name=_("communities served"),
+        through="PracticeCommunity",
+        related_name="practices",
+        blank=True,
+    )
+    languages = models.ManyToManyField(
+        Language,
+        verbose_name=_("languages"),
+        through="PracticeLanguage",
+        related_name="practices",
+        blank=True,
+    )
+    caveat = models.TextField(
+        _("what sources leave open"),
+        blank=True,
+        help_text=_("Shown publicly near the top of the page: the main question sources do not settle."),
+    )
+    contact_title = models.CharField(
+        _("contact role"),
+        max_length=200,
+        blank=True,
+        help_text=_("A role to ask for, such as 'Community Liaison'. Never a person's phone or e-mail."),
+    )
+    status = models.CharField(
+        _("publication status"),
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_("Only published practices appear on the public site."),
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When a curator last checked this entry against its sources."),
+    )
+    curator_notes = models.TextField(
+        _("notes for curators"),
+        blank=True,
+        help_text=_("Private: conflicts between sources, what could not be confirmed. Never shown publicly."),
+    )
+    created = models.DateTimeField(_("created"), db_default=Now(), editable=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report_order", "title"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        indexes = [models.Index(fields=["status", "year_started"], name="practice_status_year_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_order"],
+                condition=Q(report_order__isnull=False),
+                name="practice_report_order_unique",
+                violation_error_message=_("Another practice already has this place in the report."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=PracticeStatus.values), name="practice_status_valid"),
+            models.CheckConstraint(
+                condition=Q(entry_kind__in=PracticeEntryKind.values), name="practice_entry_kind_valid"
+            ),
+            models.CheckConstraint(condition=plausible_year("year_started"), name="practice_year_started_plausible"),
+            models.CheckConstraint(condition=plausible_year("year_ended"), name="practice_year_ended_plausible"),
+            models.CheckConstraint(
+                condition=Q(year_started__isnull=True)
+                | Q(year_ended__isnull=True)
+                | Q(year_ended__gte=models.F("year_started")),
+                name="practice_years_in_order",
+                violation_error_message=_("The year ended cannot be before the year started."),
+            ),
+            models.CheckConstraint(
+                condition=Q(report_page__isnull=True) | Q(report_page__gte=1, report_page__lte=REPORT_LAST_PAGE),
+                name="practice_report_page_in_report",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="practice_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["departments.department", "sources.source"]
+
+    def clean(self):
+        errors = {}
+        this_year = datetime.date.today().year
+        for field in ("year_started", "year_ended"):
+            year = getattr(self, field)
+            if year is not None and year > this_year:
+                errors[field] = _("The year cannot be in the future.")
+        if self.year_started is not None and not self.year_started_source_id:
+            errors["year_started_source"] = _("Cite the source that gives the start year, or leave the year empty.")
+        if self.year_started_source_id and self.year_started is None:
+            errors["year_started"] = _("Give the start year the cited source states, or remove the source.")
+        if self.entry_kind == self.EntryKind.GOOD_PRACTICE and self.report_order and not self.report_page:
+            errors["report_page"] = _("Give the page of the report where this practice is profiled.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def other_names_list(self):
+        return lines(self.other_names)
+
+    @property
+    def is_case_study(self):
+        return self.entry_kind == self.EntryKind.CASE_STUDY
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class PracticeCommunity(models.Model):
+    """That a practice serves a community, in the words of the source that says so."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="community_links")
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="practice_links"
+    )
+    as_named = models.CharField(
+        _("as the source names it"),
+        max_length=150,
+        blank=True,
+        help_text=_("The source's own wording, e.g. 'Laotian' for the community Lao."),
+    )
+    source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["community__name"]
+        verbose_name = _("community served")
+        verbose_name_plural = _("communities served")
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "community", "source"], name="practice_community_source_unique")
+        ]
+
+    def __str__(self):
+        return str(self.community)
+
+
+class PracticeLanguage(models.Model):
+    """That a practice works in a language, with the source that says so."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="language_links")
+    language = models.ForeignKey(
+        Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="practice_links"
+    )
+    source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["language__name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [models.UniqueConstraint(fields=["practice", "language"], name="practice_language_unique")]
+
+    def __str__(self):
+        return str(self.language)
+
+
+class FactSection(models.TextChoices):
+    CONTEXT = "context", _("Context")
+    HOW_IT_WORKS = "how-it-works", _("How it works")
+    COMPONENTS = "components", _("Components")
+    STAFFING = "staffing", _("Staffing")
+    PARTNERS = "partners", _("Partners")
+    FUNDING = "funding", _("Funding")
+    OUTCOMES = "outcomes", _("Outcomes")
+    CHALLENGES = "challenges", _("Challenges")
+    LESSONS = "lessons", _("Lessons")
+    PEOPLE = "people", _("People named by sources")
+    TIMELINE = "timeline", _("Timeline")
+
+
+class Fact(models.Model):
+    """One cited statement about a practice: how it works, who staffs it, what came of it..."""
+
+    Section = FactSection
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="facts")
+    section = models.CharField(_("section"), max_length=20, choices=Section)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=plausible_year_validators(),
+        help_text=_("For timeline entries: the year of the event."),
+    )
+    heading = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For partners, people and components: the name. Leave empty for plain facts."),
+    )
+    text = models.TextField(_("text"), blank=True, help_text=_("In our own words; names and figures exact."))
+    source = models.ForeignKey(
+        "sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="facts"
+    )
+    additional_sources = models.ManyToManyField(
+        "sources.Source",
+        verbose_name=_("also cited"),
+        blank=True,
+        related_name="corroborated_facts",
+        help_text=_("Other sources that say the same."),
+    )
+
+    class Meta:
+        ordering = ["practice", "section", "position", "pk"]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        indexes = [models.Index(fields=["practice", "section", "position"], name="fact_practice_section_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(section__in=FactSection.values), name="fact_section_valid"),
+            models.CheckConstraint(condition=plausible_year("year"), name="fact_year_plausible"),
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(heading=""),
+                name="fact_not_empty",
+                violation_error_message=_("Write the fact, or at least a name."),
+            ),
+        ]
+
+    def __str__(self):
+        return (self.heading or self.text)[:80]
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Recommendation(models.Model):
+    """A recommendation filed under a strategy area, compiled from cited public guidance."""
+
+    area = models.ForeignKey(
+        StrategyArea, verbose_name=_("strategy area"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    actions = models.TextField(_("concrete actions"), help_text=_("One action per line, in our own words."))
+    sources = models.ManyToManyField(
+        "sources.Source",
+        verbose_name=_("recommending sources"),
+        related_name="recommendations",
+        help_text=_("Sources that recommend this (or, as the note explains, document it)."),
+    )
+    note = models.TextField(
+        _("provenance note"),
+        blank=True,
+        help_text=_("Shown publicly: how exactly the sources support the recommendation."),
+    )
+    examples = models.ManyToManyField(
+        Practice, verbose_name=_("example practices"), through="RecommendationExample", related_name="recommendations"
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__position", "position", "title"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="recommendation_title_not_empty")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:recommendations") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["practices.strategyarea"]
+
+    @property
+    def action_list(self):
+        return lines(self.actions)
+
+
+class RecommendationExample(models.Model):
+    """A practice that shows a recommendation at work, with the source that ties the two."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="example_links")
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="recommendation_links"
+    )
+    note = models.TextField(_("what the practice shows"), help_text=_("One sentence, in our own words."))
+    source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["recommendation", "position"]
+        verbose_name = _("example practice")
+        verbose_name_plural = _("example practices")
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "practice"], name="recommendation_example_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.practice}"

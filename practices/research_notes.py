@@ -1,0 +1,849 @@
+"""Turn the research notes (YAML, in ../shared/nlc-report) into the directory's fixtures.
+
+The fixtures in fixtures/ are the project's own data; this converter only rebuilds them
+when the research notes change. The site never reads the notes at run time.
+
+Run it with ``python manage.py build_fixtures``. It needs PyYAML (requirements-dev.txt).
+"""
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+NLC_REPORT = "nlc-2011"
+REPORT_COPY_URL = "https://www.readkong.com/page/public-safety-programs-for-the-immigrant-community-7475504"
+
+PRACTICE_KINDS = [
+    (
+        "language_access",
+        "Language access",
+        "Interpreters, translated forms and signs, and bilingual staff, so that residents who speak "
+        "little English can report a crime and be understood.",
+    ),
+    (
+        "cultural_liaison",
+        "Cultural liaison",
+        "An officer or civilian who knows a community's language and customs and links that community "
+        "with the department.",
+    ),
+    (
+        "immigration_enforcement_clarity",
+        "Immigration-enforcement clarity",
+        "A written policy, explained in public, on what local police do and do not do about immigration status.",
+    ),
+    (
+        "advisory_council",
+        "Advisory council",
+        "A standing group of immigrant residents who meet police leaders and advise on policy, hiring and outreach.",
+    ),
+    (
+        "community_academy",
+        "Community academy",
+        "A course, often in residents' own language, on how police work, local laws, and residents' rights and duties.",
+    ),
+    (
+        "outreach_events",
+        "Outreach events",
+        "Meetings, fairs, visits and celebrations where officers and immigrant residents meet outside an emergency.",
+    ),
+    (
+        "victim_services",
+        "Victim services",
+        "Help for immigrant victims and witnesses of crime, such as advocates, referrals and U visa certification.",
+    ),
+    (
+        "diversity_recruitment",
+        "Diversity recruitment",
+        "Hiring officers and staff from the communities the department serves.",
+    ),
+    (
+        "officer_training",
+        "Officer training",
+        "Teaching officers about residents' cultures and languages and how to work with interpreters.",
+    ),
+    ("youth_programs", "Youth programs", "Activities that bring officers together with immigrant young people."),
+    (
+        "media_outreach",
+        "Media outreach",
+        "Reaching residents through ethnic and foreign-language radio, television and newspapers.",
+    ),
+    (
+        "community_partnerships",
+        "Community partnerships",
+        "Working with community organizations, faith groups, service agencies and other governments.",
+    ),
+    (
+        "community_service_officers",
+        "Community service officers",
+        "Civilian staff, often bilingual, who handle non-emergency police work and bridge language gaps.",
+    ),
+    (
+        "neighborhood_substation",
+        "Neighborhood substation",
+        "A police office or mobile unit placed in the neighborhoods where immigrants live.",
+    ),
+]
+
+# Research-note area slugs (practice files and recommendations.yaml differ) -> directory slug.
+AREA_SLUGS = {
+    "communication": "communication",
+    "outreach": "outreach",
+    "outreach-and-community-relations": "outreach",
+    "diversity": "diversity",
+    "collaboration": "collaboration",
+    "immigration-enforcement-policy": "immigration-enforcement",
+}
+
+# Sources name communities in many ways; each wording maps to one vocabulary entry.
+COMMUNITIES = {
+    "hispanic-latino": (
+        "Hispanic and Latino",
+        [
+            "Hispanic",
+            "Latino",
+            "Hispanic/Latino",
+            "Hispanic / Latino",
+            "Hispanic residents",
+            "Hispanic/Spanish-speaking residents",
+            "Latino residents of Fair Haven",
+        ],
+    ),
+    "mexican": ("Mexican", ["Mexican"]),
+    "central-american": ("Central American", ["Central American"]),
+    "asian": (
+        "Asian (several origins)",
+        [
+            "Asian",
+            "Asian refugees and immigrants",
+            "Asian-language-speaking communities",
+        ],
+    ),
+    "southeast-asian": (
+        "Southeast Asian",
+        [
+            "Southeast Asian",
+            "Indochinese (Southeast Asian)",
+            "Southeast Asian refugees",
+        ],
+    ),
+    "vietnamese": ("Vietnamese", ["Vietnamese"]),
+    "hmong": ("Hmong", ["Hmong"]),
+    "lao": ("Lao", ["Lao", "Laotian"]),
+    "tai-dam": ("Tai Dam", ["Tai Dam"]),
+    "cambodian": ("Cambodian", ["Cambodian"]),
+    "burmese": ("Burmese", ["Burmese", "Burmese refugees"]),
+    "bhutanese": ("Bhutanese", ["Bhutanese"]),
+    "korean": ("Korean", ["Korean"]),
+    "south-asian": ("South Asian", ["South Asian"]),
+    "somali": ("Somali", ["Somali"]),
+    "ethiopian": ("Ethiopian", ["Ethiopian"]),
+    "sudanese": ("Sudanese", ["Sudanese"]),
+    "liberian": ("Liberian", ["Liberian"]),
+    "west-african": ("West African", ["West African"]),
+    "african-caribbean": ("African and Caribbean", ["African / Caribbean"]),
+    "arab-muslim": ("Arab and Muslim", ["Arab / Muslim"]),
+    "eastern-european": ("Eastern European", ["Eastern European"]),
+    "newcomers": ("Newly arrived immigrants and refugees", ["Newly arriving immigrants and refugees"]),
+    "undocumented": ("Undocumented immigrants", ["Undocumented immigrants"]),
+}
+
+# ISO 639-1 where it exists, else ISO 639-3.
+LANGUAGES = {
+    "Spanish": "es",
+    "Lao": "lo",
+    "Thai": "th",
+    "Korean": "ko",
+    "Hmong": "hmn",
+    "Vietnamese": "vi",
+    "Cebuano": "ceb",
+    "Tagalog": "tl",
+    "Mandarin": "cmn",
+    "Japanese": "ja",
+    "Tai Dam": "blt",
+    "Khmer": "km",
+    "English": "en",
+    "Somali": "so",
+}
+
+AGENCY_KINDS = {
+    "municipal police": "municipal-police",
+    "county sheriff": "county-sheriff",
+    "metropolitan (city-county) police": "metropolitan-police",
+    "fire department": "fire-department",
+    "city office": "city-office",
+    "other": "other",
+    None: "",
+}
+
+# Public caveats, in our words, for profiles whose sources leave the main question open.
+CAVEATS = {
+    "fort-wayne-in": (
+        "Sources describe two Fort Wayne liaison posts: a civilian Hispanic Immigrant Liaison on the "
+        "Mayor's staff and a Hispanic Liaison Officer in the police department. Which one the NLC "
+        "report profiles is not confirmed, so the agency and start year are left open and each fact "
+        "says which post it concerns."
+    ),
+    "portland-or": (
+        "No source found explains what AMPAC stands for or describes the program as it ran around "
+        "2011. The agency, start year and content stay unconfirmed; the timeline shows later Portland "
+        "Police Bureau outreach that resembles it but is not tied to it by any source."
+    ),
+    "indianapolis-model-2000-2007": (
+        "The report's case study itself could not be read. This entry describes the Indianapolis "
+        "approach of 2000-2007 as other public sources report it; none of it has been checked "
+        "against the case study's text."
+    ),
+}
+
+# How source ids that appear inside public notes read in prose.
+NOTE_SOURCE_NAMES = {
+    "pilot-tribune-2009": "Storm Lake Pilot-Tribune, February 2009",
+    "brooklyn-park-jcpp": "The partnership's own page",
+    "vera-prosser-2012": "The Storm Lake chief's 2012 post on Vera's site",
+    "vera-2012": "Vera's 2012 report",
+    "vera-2009": "Vera's 2009 study",
+    "vera-2007": "Vera's 2007 guide",
+    "welcoming-america-annual-2022": "Welcoming America's 2022 annual report",
+    "cops-beat-2012-kyes": "COPS Office podcast, October 2012",
+}
+
+INDIANAPOLIS = {
+    "slug": "indianapolis-model-2000-2007",
+    "department": "indianapolis-in",
+    "agency": "City of Indianapolis",
+    "kinds": [
+        "cultural_liaison",
+        "language_access",
+        "media_outreach",
+        "diversity_recruitment",
+        "community_partnerships",
+        "officer_training",
+    ],
+    "areas": ["communication", "outreach", "diversity", "collaboration"],
+    "communities": [("Latino", "nlc-indianapolis-2009"), ("Mexican", "internationalcenter-consulate")],
+    "languages": [("Spanish", "crimprof-2005")],
+    # The city's centre (a geographic fact, like the practice files' coordinates).
+    "coordinates": ("39.768400", "-86.158100"),
+}
+
+# Sources that the report fact sheet names only by their address; titles come from the address.
+REPORT_SOURCES = [
+    {
+        "id": "lopnewsnotes-2011",
+        "title": "New NLC report: Public Safety Programs for the Immigrant Community",
+        "publisher": "lopnewsnotes.blogspot.com",
+        "date": "2011-06",
+        "url": "http://lopnewsnotes.blogspot.com/2011/06/new-nlc-report-public-safety-programs.html",
+        "kind": "news",
+        "note": "Title taken from the page address.",
+    },
+    {
+        "id": "civsource-2009",
+        "title": "NLC helps two cities promote naturalization among immigrant populations",
+        "publisher": "CivSource",
+        "date": "2009-08-18",
+        "url": "https://civsourceonline.com/2009/08/18/nlc-helps-two-cities-promote-naturalization-among-immigrant-populations/",
+        "kind": "news",
+        "note": "Title taken from the page address.",
+    },
+    {
+        "id": "hispanicallyspeaking-2010",
+        "title": "20 U.S. cities recognized for best immigrant integration programs",
+        "publisher": "Hispanically Speaking News",
+        "date": "2010-11-10",
+        "url": "http://www.hispanicallyspeakingnews.com/latino-daily-news/details/20-u.s.-cities-recognized-for-best-immigrant-integration-programs-offe/2888/",
+        "kind": "news",
+        "note": "Title taken from the page address.",
+    },
+]
+
+# report.yaml names its sources in prose; each prose citation maps to a source key.
+REPORT_SOURCE_PREFIXES = [
+    ("report", NLC_REPORT),
+    ("lopnewsnotes", "lopnewsnotes-2011"),
+    ("nlc.org", "nlc-publications-page"),
+    ("NLC press release", "nlc-press-2011"),
+    ("civsourceonline", "civsource-2009"),
+    ("nationalitiescouncil", "nationalitiescouncil-2009"),
+    ("hispanicallyspeakingnews", "hispanicallyspeaking-2010"),
+]
+
+
+class NotesError(Exception):
+    pass
+
+
+def load_yaml(path):
+    import yaml  # Only the converter needs PyYAML; the site does not.
+
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def clean_text(text):
+    return " ".join(str(text).split()) if text else ""
+
+
+def normalise_url(url):
+    return (url or "").strip().rstrip("/").replace("https://", "http://").lower()
+
+
+class FixtureBuilder:
+    def __init__(self, notes_dir):
+        self.notes_dir = Path(notes_dir)
+        self.sources = {}  # key -> fields
+        self.source_by_url = {}  # normalised url -> key
+        self.source_order = []
+        self.departments = []
+        self.practices = []
+        self.community_links = []
+        self.language_links = []
+        self.facts = []
+        self.recommendations = []
+        self.examples = []
+        self.report_notes = []
+        self.areas = {}
+        self.area_sources = {}
+
+    # Sources -------------------------------------------------------------------------------
+
+    def add_source(self, key, entry, note=""):
+        """Register a source, merging it with an earlier one at the same address. Returns its key."""
+        url = (entry.get("url") or "").strip()
+        existing = self.source_by_url.get(normalise_url(url)) if url else None
+        if key != NLC_REPORT and normalise_url(url) == normalise_url(REPORT_COPY_URL):
+            existing = NLC_REPORT
+        if existing:
+            merged = self.sources[existing]
+            for field in ("publisher", "author", "date", "kind"):
+                if not merged[field] and entry.get(field):
+                    merged[field] = clean_text(entry[field])
+            return existing
+        if key in self.sources:
+            raise NotesError(f"Two different sources share the key {key!r}.")
+        self.sources[key] = {
+            "key": key,
+            "title": clean_text(entry["title"]),
+            "publisher": clean_text(entry.get("publisher")),
+            "author": clean_text(entry.get("author")),
+            "date": clean_text(entry.get("date")),
+            "url": url,
+            "kind": entry.get("kind") or "",
+            "curator_notes": note,
+        }
+        self.source_order.append(key)
+        if url:
+            self.source_by_url[normalise_url(url)] = key
+        return key
+
+    def add_report_source(self, report):
+        authors = "; ".join(author["name"] for author in report["authors"])
+        self.add_source(
+            NLC_REPORT,
+            {
+                "title": f"{report['title']}: {report['subtitle']}",
+                "publisher": "National League of Cities, Center for Research and Innovation",
+                "author": authors,
+                "date": str(report["year"]),
+                "url": REPORT_COPY_URL,
+                "kind": "report",
+            },
+            note="Only the cover, author page, table of contents and the Foreword's first sentence "
+            "could be read. Cross-checked copies: doczz.net and vdocuments.net.",
+        )
+
+    # Vocabularies --------------------------------------------------------------------------
+
+    def community_for(self, wording):
+        for slug, (_name, wordings) in COMMUNITIES.items():
+            if wording in wordings:
+                return slug
+        raise NotesError(f"No community vocabulary entry for {wording!r}; add it to COMMUNITIES.")
+
+    def language_for(self, name):
+        try:
+            return LANGUAGES[name]
+        except KeyError:
+            raise NotesError(f"No ISO 639 code for language {name!r}; add it to LANGUAGES.") from None
+
+    def link_community(self, practice_slug, wording, source_key):
+        slug = self.community_for(wording)
+        name = COMMUNITIES[slug][0]
+        key = (practice_slug, slug, source_key)
+        if any((link["practice"], link["community"], link["source"]) == key for link in self.community_links):
+            return
+        self.community_links.append(
+            {
+                "practice": practice_slug,
+                "community": slug,
+                "source": source_key,
+                "as_named": "" if wording == name else wording,
+            }
+        )
+
+    def link_language(self, practice_slug, name, source_key):
+        code = self.language_for(name)
+        if any((link["practice"], link["language"]) == (practice_slug, code) for link in self.language_links):
+            return
+        self.language_links.append({"practice": practice_slug, "language": code, "source": source_key})
+
+    # Practices -----------------------------------------------------------------------------
+
+    def add_fact(self, practice_slug, section, position, source_key, text="", heading="", year=None, also=()):
+        text, heading = clean_text(text), clean_text(heading)
+        if not text and not heading:
+            raise NotesError(f"Empty {section} fact in {practice_slug}.")
+        self.facts.append(
+            {
+                "practice": practice_slug,
+                "section": section,
+                "position": position,
+                "year": year,
+                "heading": heading,
+                "text": text,
+                "source": source_key,
+                "additional_sources": list(also),
+            }
+        )
+
+    def curator_notes(self, uncertain, local_keys):
+        def replace(match):
+            return local_keys.get(match.group(0), match.group(0))
+
+        return "\n\n".join(re.sub(r"\bs\d{1,2}\b", replace, clean_text(item)) for item in uncertain or [])
+
+    def add_practice_file(self, path):
+        data = load_yaml(path)
+        slug = data["slug"]
+        local = {}
+        for entry in data["sources"]:
+            local[entry["id"]] = self.add_source(f"{slug}-{entry['id']}", entry)
+
+        def cite(source_id):
+            if source_id not in local:
+                raise NotesError(f"{path.name}: source {source_id!r} is not in the file's sources.")
+            return local[source_id]
+
+        population = data.get("city_population") or {}
+        share = data.get("foreign_born_share") or {}
+        coordinates = data.get("coordinates") or {}
+        self.departments.append(
+            {
+                "slug": slug,
+                "name": clean_text(data.get("agency")),
+                "kind": AGENCY_KINDS[data.get("agency_kind")],
+                "city": data["city"],
+                "state": data["state"],
+                "latitude": f"{coordinates['lat']:.6f}" if coordinates else None,
+                "longitude": f"{coordinates['lon']:.6f}" if coordinates else None,
+                "website": data.get("agency_website") or "",
+                "city_population": population.get("value"),
+                "city_population_year": population.get("year"),
+                "city_population_source": cite(population["source"]) if population else None,
+                "foreign_born_share": share.get("value") or "",
+                "foreign_born_share_year": share.get("year"),
+                "foreign_born_share_source": cite(share["source"]) if share else None,
+            }
+        )
+        self.practices.append(
+            {
+                "slug": slug,
+                "title": data["program_name"],
+                "other_names": "\n".join(clean_text(name) for name in data.get("other_names") or []),
+                "department": slug,
+                "entry_kind": "good-practice",
+                "report_order": data["report_order"],
+                "report_page": data["report_page"],
+                "year_started": data.get("year_started"),
+                "year_started_source": cite(data["year_started_source"]) if data.get("year_started_source") else None,
+                "year_ended": None,
+                "summary": clean_text(data["summary"]),
+                "kinds": data["practice_types"],
+                "areas": [AREA_SLUGS[area] for area in data["strategy_areas"]],
+                "contact_title": clean_text(data.get("contact_title")),
+                "caveat": CAVEATS.get(slug, ""),
+                "curator_notes": self.curator_notes(data.get("uncertain"), local),
+            }
+        )
+        for item in data.get("communities_served") or []:
+            self.link_community(slug, item["name"], cite(item["source"]))
+        for item in data.get("languages") or []:
+            self.link_language(slug, item["name"], cite(item["source"]))
+        for section in ("how_it_works", "staffing", "funding", "outcomes", "challenges"):
+            for position, item in enumerate(data.get(section) or []):
+                self.add_fact(slug, section.replace("_", "-"), position, cite(item["source"]), text=item["fact"])
+        for position, item in enumerate(data.get("partners") or []):
+            self.add_fact(slug, "partners", position, cite(item["source"]), heading=item["name"])
+        for position, item in enumerate(data.get("people") or []):
+            self.add_fact(slug, "people", position, cite(item["source"]), heading=item["name"], text=item["role"])
+        for position, item in enumerate(data.get("timeline") or []):
+            self.add_fact(slug, "timeline", position, cite(item["source"]), text=item["event"], year=item["year"])
+
+    def add_case_study(self, path):
+        data = load_yaml(path)
+        local = {entry["id"]: self.add_source(entry["id"], entry) for entry in data["sources"]}
+        cite = local.__getitem__
+        slug = INDIANAPOLIS["slug"]
+        city, state_name = [part.strip() for part in data["city"].split(",")]
+        start, end = (int(year) for year in data["years"].split("-"))
+        latitude, longitude = INDIANAPOLIS["coordinates"]
+        self.departments.append(
+            {
+                "slug": INDIANAPOLIS["department"],
+                "name": INDIANAPOLIS["agency"],
+                "kind": "city-office",
+                "city": city,
+                "state": "IN",
+                "latitude": latitude,
+                "longitude": longitude,
+                "website": "",
+                "city_population": None,
+                "city_population_year": None,
+                "city_population_source": None,
+                "foreign_born_share": "",
+                "foreign_born_share_year": None,
+                "foreign_born_share_source": None,
+            }
+        )
+        notes = [data.get("content_basis"), data.get("why_it_ended_note"), data.get("relation_to_first_series_report")]
+        self.practices.append(
+            {
+                "slug": slug,
+                "title": data["title"],
+                "other_names": "",
+                "department": INDIANAPOLIS["department"],
+                "entry_kind": "case-study",
+                "report_order": None,
+                "report_page": data["report_page"],
+                "year_started": start,
+                "year_started_source": NLC_REPORT,
+                "year_ended": end,
+                "summary": clean_text(data["summary"]),
+                "kinds": INDIANAPOLIS["kinds"],
+                "areas": INDIANAPOLIS["areas"],
+                "contact_title": "",
+                "caveat": CAVEATS[slug],
+                "curator_notes": self.curator_notes([*filter(None, notes), *data.get("uncertain", [])], local),
+            }
+        )
+        for wording, source in INDIANAPOLIS["communities"]:
+            self.link_community(slug, wording, cite(source))
+        for name, source in INDIANAPOLIS["languages"]:
+            self.link_language(slug, name, cite(source))
+        for position, item in enumerate(data["context"]):
+            self.add_fact(slug, "context", position, cite(item["source"]), text=item["fact"])
+        for position, item in enumerate(data["components"]):
+            also = [cite(key) for key in item.get("also") or []]
+            self.add_fact(
+                slug,
+                "components",
+                position,
+                cite(item["source"]),
+                heading=item["name"],
+                text=item["description"],
+                also=also,
+            )
+        for position, item in enumerate(data["timeline"]):
+            also = [cite(key) for key in item.get("also") or []]
+            year = int(item["year"]) if item.get("year") else None
+            self.add_fact(slug, "timeline", position, cite(item["source"]), text=item["event"], year=year, also=also)
+        for section, key in (("outcomes", "results"), ("lessons", "lessons")):
+            for position, item in enumerate(data[key]):
+                self.add_fact(slug, section, position, cite(item["source"]), text=item["fact"])
+        position = 0
+        for role in data["roles"]:
+            text = role["title"]
+            if role.get("note") and "(same source)" in role["note"]:
+                text = f"{text}. {role['note'].replace(' (same source)', '')}"
+            self.add_fact(slug, "people", position, cite(role["source"]), heading=role["name"], text=text)
+            position += 1
+            if role.get("note") and "denverpost-2015" in role["note"]:
+                self.add_fact(
+                    slug,
+                    "people",
+                    position,
+                    cite("denverpost-2015"),
+                    heading=role["name"],
+                    text="Described in 2015 as an immigrant from Peru who was Indianapolis's director of "
+                    "Latino and immigrant affairs for eight years; he later managed NLC's immigrant "
+                    "integration programs and is the first-listed author of the 2011 report.",
+                    also=[NLC_REPORT],
+                )
+                position += 1
+
+    # Recommendations -----------------------------------------------------------------------
+
+    def public_note(self, text, local):
+        text = clean_text(text)
+        text = re.sub(r"\s*\(see uncertain\)", "", text)
+        text = text.replace("(see indianapolis-case-study.yaml)", "(see the Indianapolis case study)")
+        for source_id, name in NOTE_SOURCE_NAMES.items():
+            text = re.sub(rf"\({re.escape(source_id)}\)", f"({name})", text)
+            text = re.sub(rf"\b{re.escape(source_id)}\b", name, text)
+        leftover = [key for key in local if re.search(rf"\b{re.escape(key)}\b", text)]
+        if leftover or ".yaml" in text:
+            raise NotesError(f"A public note still names a notes file or source id ({leftover}): {text!r}")
+        return text
+
+    def add_recommendations(self, path):
+        data = load_yaml(path)
+        local = {entry["id"]: self.add_source(entry["id"], entry) for entry in data["sources"]}
+        practice_slugs = {practice["slug"] for practice in self.practices}
+        for area_position, area in enumerate(data["areas"], start=1):
+            area_slug = AREA_SLUGS[area["slug"]]
+            self.areas[area_slug] = {
+                "slug": area_slug,
+                "name": area["name"],
+                "goal": clean_text(area["goal"]),
+                "goal_source": local[area["goal_source"]] if area.get("goal_source") else None,
+                "goal_note": "" if area.get("goal_source") else clean_text(area.get("goal_note")),
+                "is_nlc_area": not area.get("not_an_nlc_area", False),
+                "position": area_position,
+            }
+            for position, rec in enumerate(area["recommendations"]):
+                self.recommendations.append(
+                    {
+                        "slug": rec["slug"],
+                        "area": area_slug,
+                        "title": rec["title"],
+                        "position": position,
+                        "actions": "\n".join(clean_text(action) for action in rec["actions"]),
+                        "sources": [local[key] for key in rec["sources"]],
+                        "note": self.public_note(rec.get("notes"), local),
+                    }
+                )
+                examples = zip(rec["example_cities"], rec["example_source"], rec["example_notes"], strict=True)
+                for example_position, (city, source, note) in enumerate(examples):
+                    if city not in practice_slugs:
+                        raise NotesError(f"Recommendation {rec['slug']} names unknown practice {city!r}.")
+                    self.examples.append(
+                        {
+                            "recommendation": rec["slug"],
+                            "practice": city,
+                            "source": local[source],
+                            "note": clean_text(note),
+                            "position": example_position,
+                        }
+                    )
+
+    # The report itself ---------------------------------------------------------------------
+
+    def report_source_for(self, prose):
+        for prefix, key in REPORT_SOURCE_PREFIXES:
+            if prose.startswith(prefix):
+                return key
+        raise NotesError(f"report.yaml cites {prose!r}, which maps to no source.")
+
+    def add_report_notes(self, report, resources):
+        for entry in REPORT_SOURCES:
+            self.add_source(entry["id"], entry, note=entry["note"])
+
+        def note(topic, position, source, text="", heading="", read=False):
+            self.report_notes.append(
+                {
+                    "topic": topic,
+                    "position": position,
+                    "heading": clean_text(heading),
+                    "text": clean_text(text),
+                    "source": source,
+                    "read_in_report": read,
+                }
+            )
+
+        for position, point in enumerate(report["foreword_points"]):
+            note(
+                "foreword",
+                position,
+                self.report_source_for(point["source"]),
+                point["text"],
+                read=bool(point.get("verified_in_report")),
+            )
+        for position, point in enumerate(report["introduction_points"]):
+            note("introduction", position, self.report_source_for(point["source"]), point["text"])
+        for position, barrier in enumerate(b for b in report["barriers"] if b.get("explanation")):
+            note(
+                "barrier",
+                position,
+                self.report_source_for(barrier["source"]),
+                barrier["explanation"],
+                heading=barrier["name"],
+            )
+        for position, point in enumerate(report["maii_program"]["from_other_sources"]):
+            note("program", position, self.report_source_for(point["source"]), point["text"])
+        for entry in report["series"]["earlier_reports"]:
+            text = f"{entry['subject']}, released {entry['released']}."
+            note(
+                "series",
+                entry["position"],
+                self.report_source_for(entry["source"]),
+                text,
+                heading=f"Report {entry['position']}",
+            )
+        note(
+            "series",
+            3,
+            "lopnewsnotes-2011",
+            "Public Safety Programs for the Immigrant Community, published in 2011, is the third report in the series.",
+            heading="Report 3",
+        )
+        related = resources["related_nlc_publications"]
+        for position, item in enumerate(related["items"]):
+            note("publication", position, "nlc-publications-page", str(item["year"]), heading=item["title"])
+
+    # Output --------------------------------------------------------------------------------
+
+    def build(self):
+        report = load_yaml(self.notes_dir / "report.yaml")
+        self.add_report_source(report)
+        for path in sorted((self.notes_dir / "practices").glob("*.yaml")):
+            self.add_practice_file(path)
+        self.practices.sort(key=lambda practice: practice["report_order"])
+        self.add_case_study(self.notes_dir / "indianapolis-case-study.yaml")
+        self.add_recommendations(self.notes_dir / "recommendations.yaml")
+        self.add_report_notes(report, load_yaml(self.notes_dir / "resources.yaml"))
+        self.check()
+        return self
+
+    def check(self):
+        known = set(self.sources)
+        cited = [fact["source"] for fact in self.facts] + [link["source"] for link in self.community_links]
+        cited += [key for fact in self.facts for key in fact["additional_sources"]]
+        cited += [key for rec in self.recommendations for key in rec["sources"]]
+        missing = set(cited) - known
+        if missing:
+            raise NotesError(f"Cited but undefined sources: {sorted(missing)}")
+        if len([p for p in self.practices if p["entry_kind"] == "good-practice"]) != 17:
+            raise NotesError("Expected the report's 17 good practices.")
+
+    def fixtures(self):
+        """The fixture files, as {file name: list of objects}, in loading order."""
+        source_rows = [{"model": "sources.source", "fields": self.sources[key]} for key in self.source_order]
+        note_rows = [
+            {"model": "sources.reportnote", "fields": {**row, "source": [row["source"]]}} for row in self.report_notes
+        ]
+        kinds = [
+            {
+                "model": "practices.practicekind",
+                "fields": {"slug": slug, "name": name, "description": description, "position": position},
+            }
+            for position, (slug, name, description) in enumerate(PRACTICE_KINDS, start=1)
+        ]
+        areas = [
+            {
+                "model": "practices.strategyarea",
+                "fields": {**area, "goal_source": [area["goal_source"]] if area["goal_source"] else None},
+            }
+            for area in sorted(self.areas.values(), key=lambda area: area["position"])
+        ]
+        wordings = defaultdict(set)
+        for link in self.community_links:
+            wordings[link["community"]].add(link["as_named"] or COMMUNITIES[link["community"]][0])
+        communities = [
+            {"model": "practices.community", "fields": {"slug": slug, "name": name, "description": ""}}
+            for slug, (name, _wordings) in sorted(COMMUNITIES.items(), key=lambda item: item[1][0])
+            if slug in wordings
+        ]
+        used_languages = {link["language"] for link in self.language_links}
+        languages = [
+            {"model": "practices.language", "fields": {"code": code, "name": name}}
+            for name, code in sorted(LANGUAGES.items())
+            if code in used_languages
+        ]
+
+        def natural(key):
+            return [key] if key else None
+
+        departments = [
+            {
+                "model": "departments.department",
+                "fields": {
+                    **row,
+                    "city_population_source": natural(row["city_population_source"]),
+                    "foreign_born_share_source": natural(row["foreign_born_share_source"]),
+                },
+            }
+            for row in self.departments
+        ]
+        practices = [
+            {
+                "model": "practices.practice",
+                "fields": {
+                    **row,
+                    "department": [row["department"]],
+                    "year_started_source": natural(row["year_started_source"]),
+                    "kinds": [[kind] for kind in row["kinds"]],
+                    "areas": [[area] for area in row["areas"]],
+                    "status": "published",
+                    "last_reviewed": None,
+                },
+            }
+            for row in self.practices
+        ]
+        practices += [
+            {
+                "model": "practices.practicecommunity",
+                "fields": {
+                    **link,
+                    "practice": [link["practice"]],
+                    "community": [link["community"]],
+                    "source": [link["source"]],
+                },
+            }
+            for link in self.community_links
+        ]
+        practices += [
+            {
+                "model": "practices.practicelanguage",
+                "fields": {"practice": [link["practice"]], "language": [link["language"]], "source": [link["source"]]},
+            }
+            for link in self.language_links
+        ]
+        practices += [
+            {
+                "model": "practices.fact",
+                "fields": {
+                    **fact,
+                    "practice": [fact["practice"]],
+                    "source": [fact["source"]],
+                    "additional_sources": [[key] for key in fact["additional_sources"]],
+                },
+            }
+            for fact in self.facts
+        ]
+        recommendations = [
+            {
+                "model": "practices.recommendation",
+                "fields": {**rec, "area": [rec["area"]], "sources": [[key] for key in rec["sources"]]},
+            }
+            for rec in self.recommendations
+        ]
+        recommendations += [
+            {
+                "model": "practices.recommendationexample",
+                "fields": {
+                    **example,
+                    "recommendation": [example["recommendation"]],
+                    "practice": [example["practice"]],
+                    "source": [example["source"]],
+                },
+            }
+            for example in self.examples
+        ]
+        return {
+            "1-sources.json": source_rows + note_rows,
+            "2-vocabularies.json": kinds + areas + communities + languages,
+            "3-departments.json": departments,
+            "4-practices.json": practices,
+            "5-recommendations.json": recommendations,
+        }
+
+    def write(self, output_dir):
+        output_dir = Path(output_dir)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name, rows in self.fixtures().items():
+            path = output_dir / name
+            path.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            written[name] = len(rows)
+        return written

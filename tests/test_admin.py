@@ -1,0 +1,61 @@
+"""Every admin page answers a superuser and turns an anonymous visitor to the login page."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY_APPS = {"sources", "departments", "practices"}
+MODELS = [model for model in admin.site._registry if model._meta.app_label in DIRECTORY_APPS]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages_answer(admin_client, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "changelist"), {"q": "police"}).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    obj = model.objects.first()
+    assert obj is not None, f"the fixtures hold no {model._meta.verbose_name}"
+    assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_anonymous_visitors_are_sent_to_log_in(client, model):
+    response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_invalid_admin_input_is_explained_not_saved(admin_client):
+    from practices.models import Practice
+
+    practice = Practice.objects.get(slug="storm-lake-ia")
+    response = admin_client.get(admin_url(Practice, "change", practice.pk))
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "kinds": [kind.pk for kind in practice.kinds.all()],
+            "areas": [area.pk for area in practice.areas.all()],
+            "year_started": "1492",
+        }
+    )
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[f"{inline_form.prefix}-{name}"] = value
+    response = admin_client.post(admin_url(Practice, "change", practice.pk), data)
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1900." in response.text
+    practice.refresh_from_db()
+    assert practice.year_started is None
