@@ -1,11 +1,17 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from practices import views as practice_views
 
 admin.site.site_header = _("Immigrant public-safety practices: curation")
 admin.site.site_title = _("Practices directory admin")
 admin.site.index_title = _("Curate the directory")
 
 urlpatterns = [
+    path("", practice_views.home, name="home"),
+    path("about/", practice_views.about, name="about"),
+    path("", include("practices.urls")),
+    path("", include("departments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from practices.admin import RefreshesSearchText
 from practices.models import Practice
 
 from .models import Department
@@ -21,7 +22,7 @@ class PracticeInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(RefreshesSearchText, admin.ModelAdmin):
     list_display = ["__str__", "city", "state", "kind", "size_band", "city_population", "practice_count"]
     list_filter = ["state", "kind", "size_band"]
     search_fields = ["name", "city", "slug"]

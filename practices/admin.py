@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Community,
+    CorrectionSuggestion,
     Fact,
     Language,
     Practice,
@@ -18,8 +19,25 @@ from .models import (
 )
 
 
+class RefreshesSearchText:
+    """Keeps practice search current after a curator changes what it reads."""
+
+    def practices_to_refresh(self, obj):
+        return obj.practices.all()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            self.practices_to_refresh(obj).refresh_search_text()
+
+    def delete_model(self, request, obj):
+        practices = list(self.practices_to_refresh(obj).values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        Practice.objects.filter(pk__in=practices).refresh_search_text()
+
+
 @admin.register(PracticeKind)
-class PracticeKindAdmin(admin.ModelAdmin):
+class PracticeKindAdmin(RefreshesSearchText, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -27,7 +45,7 @@ class PracticeKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(StrategyArea)
-class StrategyAreaAdmin(admin.ModelAdmin):
+class StrategyAreaAdmin(RefreshesSearchText, admin.ModelAdmin):
     list_display = ["name", "is_nlc_area", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -36,14 +54,14 @@ class StrategyAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(RefreshesSearchText, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(RefreshesSearchText, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -90,18 +108,29 @@ class PracticeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(fact_count=Count("facts"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        Practice.objects.filter(pk=form.instance.pk).refresh_search_text()
+
     @admin.display(description=_("facts"), ordering="fact_count")
     def fact_count(self, practice):
         return practice.fact_count
 
 
 @admin.register(Fact)
-class FactAdmin(admin.ModelAdmin):
+class FactAdmin(RefreshesSearchText, admin.ModelAdmin):
     list_display = ["__str__", "practice", "section", "year", "source"]
     list_filter = ["section", "practice"]
     list_select_related = ["practice", "source"]
     search_fields = ["text", "heading", "practice__title"]
     autocomplete_fields = ["practice", "source", "additional_sources"]
+
+    def practices_to_refresh(self, fact):
+        return Practice.objects.filter(pk=fact.practice_id)
+
+    def save_model(self, request, obj, form, change):
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        self.practices_to_refresh(obj).refresh_search_text()
 
 
 class RecommendationExampleInline(admin.TabularInline):
@@ -131,3 +160,14 @@ class RecommendationAdmin(admin.ModelAdmin):
     @admin.display(description=_("examples"), ordering="example_count")
     def example_count(self, recommendation):
         return recommendation.example_count
+
+
+@admin.register(CorrectionSuggestion)
+class CorrectionSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "page", "practice", "status", "created"]
+    list_filter = ["status"]
+    list_select_related = ["practice"]
+    search_fields = ["message", "page", "evidence_url"]
+    autocomplete_fields = ["practice"]
+    readonly_fields = ["page", "message", "evidence_url", "email", "created"]
+    fields = ["page", "practice", "message", "evidence_url", "email", "created", "status", "curator_notes"]

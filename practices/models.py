@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from . import search
 
 # A practice year outside this range is a typing mistake, not history.
 EARLIEST_YEAR = 1900
@@ -160,6 +163,22 @@ class PracticeQuerySet(models.QuerySet):
         """What the public sees: the one definition every public page, count and export uses."""
         return self.filter(status=Practice.Status.PUBLISHED)
 
+    def search(self, query):
+        """Practices matching a visitor's words, best first; see practices/search.py."""
+        return search.search(self, query)
+
+    def refresh_search_text(self):
+        """Rebuild the text that search reads, after practices, their facts or tags change."""
+        practices = list(
+            self.select_related("department").prefetch_related(
+                "kinds", "areas", "community_links__community", "language_links__language", "facts"
+            )
+        )
+        for practice in practices:
+            practice.search_names, practice.search_facts = practice.build_search_text()
+        self.model.objects.bulk_update(practices, ["search_names", "search_facts"], batch_size=500)
+        return len(practices)
+
 
 class PracticeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -283,6 +302,15 @@ class Practice(models.Model):
     )
     created = models.DateTimeField(_("created"), db_default=Now(), editable=False)
     updated = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
+    # Search: names and tags (weighted highest), then the summary, then the facts. The two text
+    # columns are kept current by refresh_search_text(); PostgreSQL derives a weighted tsvector.
+    search_names = models.TextField(editable=False, blank=True, default="")
+    search_facts = models.TextField(editable=False, blank=True, default="")
+    search_vector = models.GeneratedField(
+        expression=search.SearchDocument(),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = PracticeQuerySet.as_manager()
 
@@ -290,7 +318,10 @@ class Practice(models.Model):
         ordering = ["report_order", "title"]
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
-        indexes = [models.Index(fields=["status", "year_started"], name="practice_status_year_idx")]
+        indexes = [
+            models.Index(fields=["status", "year_started"], name="practice_status_year_idx"),
+            search.SearchIndex(fields=["search_vector"], name="practice_search_vector_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report_order"],
@@ -344,6 +375,52 @@ class Practice(models.Model):
             errors["report_page"] = _("Give the page of the report where this practice is profiled.")
         if errors:
             raise ValidationError(errors)
+
+    def build_search_text(self):
+        """(names and tags, facts) as plain text, from prefetched relations."""
+        department = self.department
+        names = [
+            self.title,
+            self.other_names,
+            department.name,
+            department.city,
+            department.state,
+            department.get_state_display(),
+        ]
+        names += [kind.name for kind in self.kinds.all()] + [area.name for area in self.areas.all()]
+        for link in self.community_links.all():
+            names += [link.community.name, link.as_named]
+        names += [link.language.name for link in self.language_links.all()]
+        facts = [self.caveat, self.contact_title]
+        facts += [f"{fact.heading} {fact.text}" for fact in self.facts.all()]
+        return " ".join(filter(None, names)), " ".join(filter(None, facts))
+
+    def fact_sections(self):
+        """[(section, [facts])] in reading order, skipping empty sections; uses prefetched facts."""
+        by_section = {}
+        for fact in self.facts.all():
+            by_section.setdefault(fact.section, []).append(fact)
+        return [
+            (section, sorted(by_section[section], key=lambda fact: (fact.position, fact.pk)))
+            for section in FactSection
+            if section in by_section
+        ]
+
+    def gaps(self):
+        """Plain statements of what no source has told us yet, so thin profiles stay honest."""
+        gaps = []
+        if not self.department.agency_confirmed:
+            gaps.append(_("No source confirms which agency runs this practice."))
+        if self.year_started is None:
+            gaps.append(_("No source found gives the year the program started."))
+        present = {fact.section for fact in self.facts.all()}
+        expected = EXPECTED_SECTIONS[self.entry_kind]
+        gaps += [message for section, message in expected.items() if section not in present]
+        if not self.community_links.all():
+            gaps.append(_("No source found names the communities it serves."))
+        if not self.language_links.all():
+            gaps.append(_("No source found names the languages it works in."))
+        return gaps
 
     @property
     def other_names_list(self):
@@ -416,6 +493,22 @@ class FactSection(models.TextChoices):
     LESSONS = "lessons", _("Lessons")
     PEOPLE = "people", _("People named by sources")
     TIMELINE = "timeline", _("Timeline")
+
+
+# What a profile should cover; a missing section is stated on the page as a gap.
+EXPECTED_SECTIONS = {
+    PracticeEntryKind.GOOD_PRACTICE: {
+        FactSection.HOW_IT_WORKS: _("No source found describes how it works."),
+        FactSection.STAFFING: _("No source found describes its staffing."),
+        FactSection.PARTNERS: _("No source found names its partners."),
+        FactSection.FUNDING: _("No source found says how it is funded."),
+        FactSection.OUTCOMES: _("No source found reports its outcomes."),
+        FactSection.CHALLENGES: _("No source found describes its challenges."),
+    },
+    PracticeEntryKind.CASE_STUDY: {
+        FactSection.OUTCOMES: _("No source found reports its outcomes."),
+    },
+}
 
 
 class Fact(models.Model):
@@ -545,3 +638,47 @@ class RecommendationExample(models.Model):
 
     def __str__(self):
         return f"{self.recommendation}: {self.practice}"
+
+
+class CorrectionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted and applied")
+    DECLINED = "declined", _("Declined")
+
+
+class CorrectionSuggestion(models.Model):
+    """A visitor's suggestion that a page is wrong, out of date or missing something."""
+
+    Status = CorrectionStatus
+
+    page = models.CharField(
+        _("page"), max_length=300, blank=True, help_text=_("The address of the page the suggestion is about.")
+    )
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("practice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="correction_suggestions",
+    )
+    message = models.TextField(_("what should change"), max_length=5000)
+    evidence_url = models.URLField(_("where you read it"), max_length=500, blank=True)
+    email = models.EmailField(
+        _("your e-mail (optional)"), blank=True, help_text=_("Only to ask you about this suggestion.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CorrectionStatus, default=CorrectionStatus.NEW)
+    curator_notes = models.TextField(_("notes for curators"), blank=True)
+    created = models.DateTimeField(_("received"), db_default=Now(), editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("correction suggestion")
+        verbose_name_plural = _("correction suggestions")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CorrectionStatus.values), name="correction_status_valid"),
+            models.CheckConstraint(condition=~Q(message=""), name="correction_message_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.message[:80]

@@ -74,5 +74,6 @@ class Command(BaseCommand):
             for model in DIRECTORY_MODELS:
                 model.objects.all().delete()
             call_command("loaddata", *[str(path) for path in files], verbosity=0)
+            Practice.objects.refresh_search_text()
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the directory: {loaded}."))

@@ -1,0 +1,32 @@
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from practices.models import Practice
+from practices.views import can_preview
+from sources.citations import Citations
+
+from .models import Department
+
+
+def department_list(request):
+    published = Practice.objects.published()
+    departments = (
+        Department.objects.public()
+        .annotate(practice_count=Count("practices", filter=Q(practices__in=published)))
+        .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
+        .order_by("state", "city")
+    )
+    return render(request, "departments/department_list.html", {"departments": departments})
+
+
+def department_detail(request, slug):
+    preview = can_preview(request.user)
+    departments = Department.objects.all() if preview else Department.objects.public()
+    practices = Practice.objects.all() if preview else Practice.objects.published()
+    department = get_object_or_404(
+        departments.select_related("city_population_source", "foreign_born_share_source").prefetch_related(
+            Prefetch("practices", queryset=practices.prefetch_related("kinds").order_by("report_order"))
+        ),
+        slug=slug,
+    )
+    return render(request, "departments/department_detail.html", {"department": department, "citations": Citations()})

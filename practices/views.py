@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+from departments.models import Department
+from sources.citations import Citations
+from sources.models import ReportNote, Source
+
+from .browse import PracticeBrowse
+from .forms import CorrectionSuggestionForm
+from .models import Fact, Practice, PracticeKind, Recommendation, RecommendationExample, StrategyArea
+
+
+def can_preview(user):
+    """Staff who may view practices in the admin may also preview drafts on the site."""
+    return user.is_staff and user.has_perm("practices.view_practice")
+
+
+def home(request):
+    published = Practice.objects.published()
+    counted = {"count": Count("practices", filter=Q(practices__in=published))}
+    context = {
+        "practice_count": published.filter(entry_kind=Practice.EntryKind.GOOD_PRACTICE).count(),
+        "kinds": PracticeKind.objects.annotate(**counted).filter(count__gt=0),
+        "areas": StrategyArea.objects.annotate(**counted).filter(count__gt=0),
+        "departments": Department.objects.public()
+        .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
+        .order_by("state", "city"),
+    }
+    return render(request, "practices/home.html", context)
+
+
+def practice_list(request):
+    browse = PracticeBrowse(request.GET, Practice.objects.published())
+    page = browse.page(request.GET.get("page"))
+    context = {
+        "browse": browse,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "facets": browse.facets(),
+        "chips": browse.chips(),
+    }
+    return render(request, "practices/practice_list.html", context)
+
+
+def practice_detail(request, slug):
+    practices = Practice.objects.all() if can_preview(request.user) else Practice.objects.published()
+    practices = practices.select_related(
+        "department__city_population_source", "department__foreign_born_share_source", "year_started_source"
+    ).prefetch_related(
+        "kinds",
+        "areas",
+        "community_links__community",
+        "community_links__source",
+        "language_links__language",
+        "language_links__source",
+        Prefetch("facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")),
+        Prefetch(
+            "recommendation_links",
+            queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
+                "recommendation__area__position", "recommendation__position"
+            ),
+        ),
+    )
+    practice = get_object_or_404(practices, slug=slug)
+    context = {
+        "practice": practice,
+        "department": practice.department,
+        "report": Source.objects.filter(key=Source.NLC_REPORT_KEY).first(),
+        "citations": Citations(),
+    }
+    return render(request, "practices/practice_detail.html", context)
+
+
+def recommendations(request):
+    examples = RecommendationExample.objects.filter(practice__in=Practice.objects.published()).select_related(
+        "practice__department", "source"
+    )
+    recommendations = Recommendation.objects.prefetch_related(
+        "sources", Prefetch("example_links", queryset=examples, to_attr="public_examples")
+    )
+    areas = StrategyArea.objects.select_related("goal_source").prefetch_related(
+        Prefetch("recommendations", queryset=recommendations)
+    )
+    return render(request, "practices/recommendations.html", {"areas": areas, "citations": Citations()})
+
+
+def about(request):
+    notes = ReportNote.objects.select_related("source").order_by("topic", "position")
+    by_topic = {}
+    for note in notes:
+        by_topic.setdefault(note.topic, []).append(note)
+    context = {
+        "report": Source.objects.filter(key=Source.NLC_REPORT_KEY).first(),
+        "notes": by_topic,
+        "contents": Practice.objects.published().select_related("department").order_by("entry_kind", "report_order"),
+        "citations": Citations(),
+    }
+    return render(request, "practices/about.html", context)
+
+
+def suggest_correction(request):
+    if request.method == "POST":
+        form = CorrectionSuggestionForm(request.POST)
+        if form.is_valid():
+            suggestion = form.save(commit=False)
+            suggestion.practice = practice_at(suggestion.page)
+            suggestion.save()
+            messages.success(request, _("Thank you. The curators will check your suggestion against a source."))
+            return redirect(suggestion.page or "about")
+    else:
+        form = CorrectionSuggestionForm(initial={"page": request.GET.get("page", "")[:300]})
+    page = form["page"].value() or ""
+    return render(request, "practices/suggest_correction.html", {"form": form, "practice": practice_at(page)})
+
+
+def practice_at(path):
+    """The published practice whose page is at `path`, if any."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.view_name != "practices:detail":
+        return None
+    return Practice.objects.published().filter(slug=match.kwargs["slug"]).first()
