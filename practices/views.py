@@ -10,7 +10,16 @@ from sources.models import ReportNote, Source
 
 from .browse import PracticeBrowse
 from .forms import CorrectionSuggestionForm
-from .models import Fact, Practice, PracticeKind, Recommendation, RecommendationExample, StrategyArea
+from .models import (
+    Fact,
+    Practice,
+    PracticeCommunity,
+    PracticeKind,
+    PracticeLanguage,
+    Recommendation,
+    RecommendationExample,
+    StrategyArea,
+)
 
 
 def can_preview(user):
@@ -52,10 +61,8 @@ def practice_detail(request, slug):
     ).prefetch_related(
         "kinds",
         "areas",
-        "community_links__community",
-        "community_links__source",
-        "language_links__language",
-        "language_links__source",
+        Prefetch("community_links", queryset=PracticeCommunity.objects.select_related("community", "source")),
+        Prefetch("language_links", queryset=PracticeLanguage.objects.select_related("language", "source")),
         Prefetch("facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")),
         Prefetch(
             "recommendation_links",

@@ -1,3 +1,6 @@
+import shutil
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -7,3 +10,59 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the directory's fixtures once; each test runs in a transaction that is rolled back."""
     with django_db_blocker.unblock():
         call_command("seed", verbosity=0)
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Selenium; flags keep it off this machine's closed network."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live test server's address, with the directory loaded (browser tests commit their data)."""
+    call_command("seed", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def screenshot(browser, request):
+    """Save a screenshot as a test artifact (artifacts/ is not committed)."""
+
+    def take(name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        width = browser.get_window_size()["width"]
+        browser.set_window_size(width, min(max(height, 600), 8000))
+        browser.save_screenshot(str(ARTIFACTS / f"{request.node.name}-{name}.png"))
+
+    return take
