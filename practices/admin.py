@@ -27,8 +27,7 @@ class RefreshesSearchText:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change:
-            self.practices_to_refresh(obj).refresh_search_text()
+        self.practices_to_refresh(obj).refresh_search_text()
 
     def delete_model(self, request, obj):
         practices = list(self.practices_to_refresh(obj).values_list("pk", flat=True))
@@ -127,10 +126,6 @@ class FactAdmin(RefreshesSearchText, admin.ModelAdmin):
 
     def practices_to_refresh(self, fact):
         return Practice.objects.filter(pk=fact.practice_id)
-
-    def save_model(self, request, obj, form, change):
-        admin.ModelAdmin.save_model(self, request, obj, form, change)
-        self.practices_to_refresh(obj).refresh_search_text()
 
 
 class RecommendationExampleInline(admin.TabularInline):

@@ -64,3 +64,23 @@ def test_invalid_admin_input_is_explained_not_saved(admin_client):
     assert "Ensure this value is greater than or equal to 1900." in response.text
     practice.refresh_from_db()
     assert practice.year_started is None
+
+
+def test_admin_edits_reach_search_at_once(admin_client):
+    from practices.models import Fact, Practice
+    from sources.models import Source
+
+    practice = Practice.objects.get(slug="storm-lake-ia")
+    data = {
+        "practice": practice.pk,
+        "section": "how-it-works",
+        "position": 99,
+        "text": "Officers carry a quokkadex.",
+        "source": Source.objects.first().pk,
+        "heading": "",
+        "year": "",
+    }
+    response = admin_client.post(admin_url(Fact, "add"), data)
+    assert response.status_code == 302
+    results = admin_client.get(reverse("practices:list"), {"q": "quokkadex"}).context["page_obj"]
+    assert [p.slug for p in results] == ["storm-lake-ia"]
