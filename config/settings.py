@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "simple_history",
+    "import_export",
     "sources",
     "departments",
     "practices",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the signed-in user on every history entry; needs the user, so after authentication.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -136,6 +140,14 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Curation: a practice not reviewed for this many days shows under "needs review" in the admin.
+REVIEW_MAX_AGE_DAYS = env_int("REVIEW_MAX_AGE_DAYS", 365)
+if REVIEW_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured(f"REVIEW_MAX_AGE_DAYS must be at least 1, not {REVIEW_MAX_AGE_DAYS}.")
+
+# Spreadsheet imports run in one transaction: a file with any bad row changes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGGING = {
     "version": 1,
