@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from practices.curation_admin import CurationAdmin, VersionedInline
 from practices.models import Practice
 
 from .models import Department
 
 
-class PracticeInline(admin.TabularInline):
+class PracticeInline(VersionedInline, admin.TabularInline):
     model = Practice
     fields = ["title", "entry_kind", "report_page", "status", "last_reviewed"]
     readonly_fields = ["title", "entry_kind", "report_page", "last_reviewed"]
@@ -21,7 +22,7 @@ class PracticeInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(CurationAdmin):
     list_display = ["__str__", "city", "state", "kind", "size_band", "city_population", "practice_count"]
     list_filter = ["state", "kind", "size_band"]
     search_fields = ["name", "city", "slug"]
