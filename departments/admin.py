@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from practices.curation_admin import CurationAdmin, VersionedInline
+from practices.curation_admin import CurationAdmin, SpreadsheetAdminMixin, VersionedInline
 from practices.models import Practice
 
 from .models import Department
+from .resources import DepartmentResource
 
 
 class PracticeInline(VersionedInline, admin.TabularInline):
@@ -22,7 +23,8 @@ class PracticeInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(CurationAdmin):
+class DepartmentAdmin(SpreadsheetAdminMixin, CurationAdmin):
+    resource_classes = [DepartmentResource]
     list_display = ["__str__", "city", "state", "kind", "size_band", "city_population", "practice_count"]
     list_filter = ["state", "kind", "size_band"]
     search_fields = ["name", "city", "slug"]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .curation import VersionedModelForm, review_cutoff
-from .curation_admin import CurationAdmin, names_of
+from .curation_admin import CurationAdmin, SpreadsheetAdminMixin, names_of
 from .models import (
     Community,
     Fact,
@@ -19,6 +19,7 @@ from .models import (
     RecommendationExample,
     StrategyArea,
 )
+from .resources import PracticeResource
 
 
 @admin.register(PracticeKind)
@@ -102,8 +103,9 @@ def practice_label(practice):
 
 
 @admin.register(Practice)
-class PracticeAdmin(CurationAdmin):
+class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
     form = PracticeForm
+    resource_classes = [PracticeResource]
     list_display = [
         "title",
         "department",
@@ -177,6 +179,14 @@ class PracticeAdmin(CurationAdmin):
             (title, {**options, "fields": [name for name in options["fields"] if name != "mark_reviewed"]})
             for title, options in fieldsets
         ]
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("department", "year_started_source", "current_status_source", "reviewed_by")
+            .prefetch_related("kinds", "areas")
+        )
 
     @admin.display(description=_("facts"), ordering="fact_count")
     def fact_count(self, practice):

@@ -1,10 +1,14 @@
-"""Admin building blocks for curation: history with revert, the lost-update guard, action messages."""
+"""Admin building blocks for curation: history with revert, the lost-update guard, spreadsheets, action messages."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import router, transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .curation import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
@@ -120,3 +124,36 @@ class VersionedInline:
         if "version" not in fields and self.has_change_permission(request, obj):
             fields.append("version")
         return fields
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """CSV and XLSX export and import, with django-import-export's dry-run preview before anything is saved."""
+
+    formats = [CSV, XLSX]
+    import_template_name = "admin/curation/import.html"
+
+    def has_import_permission(self, request):
+        # An import adds and changes entries, so it needs both rights.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        # All or nothing: an invalid row rolls back every other row too.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The preview was clean but the directory changed before the confirmation.
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the file no longer passes the checks it passed in the preview "
+                    "(someone may have changed the directory meanwhile). Upload it again to see why."
+                ),
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().process_result(result, request)

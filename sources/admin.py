@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from practices.curation_admin import CurationAdmin
+from practices.curation_admin import CurationAdmin, SpreadsheetAdminMixin
 
 from .models import ReportNote, Source
+from .resources import SourceResource
 
 
 @admin.register(Source)
-class SourceAdmin(CurationAdmin):
+class SourceAdmin(SpreadsheetAdminMixin, CurationAdmin):
+    resource_classes = [SourceResource]
     list_display = ["title", "publisher", "date", "kind", "key", "fact_count"]
     list_filter = ["kind"]
     search_fields = ["key", "title", "publisher", "author", "url"]
