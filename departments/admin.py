@@ -3,12 +3,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from practices.admin import RefreshesSearchText
+from practices.curation_admin import CurationAdmin, SpreadsheetAdminMixin, VersionedInline
 from practices.models import Practice
 
 from .models import Department
+from .resources import DepartmentResource
 
 
-class PracticeInline(admin.TabularInline):
+class PracticeInline(VersionedInline, admin.TabularInline):
     model = Practice
     fields = ["title", "entry_kind", "report_page", "status", "last_reviewed"]
     readonly_fields = ["title", "entry_kind", "report_page", "last_reviewed"]
@@ -22,7 +24,8 @@ class PracticeInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(RefreshesSearchText, admin.ModelAdmin):
+class DepartmentAdmin(RefreshesSearchText, SpreadsheetAdminMixin, CurationAdmin):
+    resource_classes = [DepartmentResource]
     list_display = ["__str__", "city", "state", "kind", "size_band", "city_population", "practice_count"]
     list_filter = ["state", "kind", "size_band"]
     search_fields = ["name", "city", "slug"]

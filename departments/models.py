@@ -7,6 +7,9 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from practices.curation import VersionedModel, slug_constraint, slug_format, web_url, web_url_constraint
 
 from .states import State, region_of
 
@@ -67,7 +70,7 @@ class DepartmentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Department(models.Model):
+class Department(VersionedModel):
     """The agency behind one or more practices, with facts about its city.
 
     ``name`` stays empty when no source confirms which agency runs the practice; the
@@ -80,7 +83,11 @@ class Department(models.Model):
         _("slug"),
         max_length=80,
         unique=True,
-        help_text=_("Used in the page address, e.g. 'storm-lake-ia'. Changing it breaks links people saved."),
+        validators=[slug_format],
+        help_text=_(
+            "Used in the page address and in spreadsheets, e.g. 'storm-lake-ia': lowercase letters, numbers "
+            "and hyphens. Changing it breaks links people saved."
+        ),
     )
     name = models.CharField(
         _("agency name"),
@@ -111,15 +118,25 @@ class Department(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text=_("Of the city's centre, in decimal degrees; west is negative (e.g. -95.2019)."),
     )
-    website = models.URLField(_("official website"), max_length=300, blank=True)
+    website = models.URLField(
+        _("official website"),
+        max_length=300,
+        blank=True,
+        validators=[web_url],
+        help_text=_("The agency's own site, starting with http:// or https://."),
+    )
     city_population = models.PositiveIntegerField(
-        _("city population"), null=True, blank=True, help_text=_("As the cited source gives it.")
+        _("city population"),
+        null=True,
+        blank=True,
+        help_text=_("A whole number, as the cited source gives it. Needs its year and source."),
     )
     city_population_year = models.PositiveSmallIntegerField(
         _("population year"),
         null=True,
         blank=True,
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+        help_text=_("The year the figure describes (not the year it was published); not in the future."),
     )
     city_population_source = models.ForeignKey(
         "sources.Source",
@@ -140,6 +157,7 @@ class Department(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+        help_text=_("The year the share describes, if the source says; not in the future."),
     )
     foreign_born_share_source = models.ForeignKey(
         "sources.Source",
@@ -162,6 +180,7 @@ class Department(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     objects = DepartmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["size_band"])
 
     class Meta:
         ordering = ["city", "state"]
@@ -199,6 +218,25 @@ class Department(models.Model):
                 name="department_foreign_born_year_plausible",
             ),
             models.CheckConstraint(condition=~Q(city=""), name="department_city_not_empty"),
+            models.CheckConstraint(
+                condition=Q(city_population__isnull=True)
+                | Q(city_population_year__isnull=False, city_population_source__isnull=False),
+                name="department_population_dated_and_cited",
+                violation_error_message=_("A population figure needs the year it describes and its source."),
+            ),
+            models.CheckConstraint(
+                condition=Q(foreign_born_share="") | Q(foreign_born_share_source__isnull=False),
+                name="department_foreign_born_cited",
+                violation_error_message=_("A foreign-born share needs its source."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="department_coordinates_paired",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+            slug_constraint("slug", "department_slug_format"),
+            web_url_constraint("website", "department_website_web"),
         ]
 
     def __str__(self):

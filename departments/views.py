@@ -2,7 +2,6 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from practices.models import Practice
-from practices.views import can_preview
 from sources.citations import Citations
 
 from .models import Department
@@ -20,9 +19,9 @@ def department_list(request):
 
 
 def department_detail(request, slug):
-    preview = can_preview(request.user)
+    preview = Practice.can_preview(request.user)
     departments = Department.objects.all() if preview else Department.objects.public()
-    practices = Practice.objects.all() if preview else Practice.objects.published()
+    practices = Practice.objects.visible_to(request.user)
     department = get_object_or_404(
         departments.select_related("city_population_source", "foreign_born_share_source").prefetch_related(
             Prefetch("practices", queryset=practices.prefetch_related("kinds").order_by("report_order"))

@@ -1,9 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .curation import VersionedModelForm, review_cutoff
+from .curation_admin import CurationAdmin, SpreadsheetAdminMixin, names_of
 from .models import (
     Community,
     CorrectionSuggestion,
@@ -17,6 +20,7 @@ from .models import (
     RecommendationExample,
     StrategyArea,
 )
+from .resources import PracticeResource
 
 
 class RefreshesSearchText:
@@ -36,7 +40,7 @@ class RefreshesSearchText:
 
 
 @admin.register(PracticeKind)
-class PracticeKindAdmin(RefreshesSearchText, admin.ModelAdmin):
+class PracticeKindAdmin(RefreshesSearchText, CurationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -44,7 +48,7 @@ class PracticeKindAdmin(RefreshesSearchText, admin.ModelAdmin):
 
 
 @admin.register(StrategyArea)
-class StrategyAreaAdmin(RefreshesSearchText, admin.ModelAdmin):
+class StrategyAreaAdmin(RefreshesSearchText, CurationAdmin):
     list_display = ["name", "is_nlc_area", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -53,14 +57,14 @@ class StrategyAreaAdmin(RefreshesSearchText, admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(RefreshesSearchText, admin.ModelAdmin):
+class CommunityAdmin(RefreshesSearchText, CurationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Language)
-class LanguageAdmin(RefreshesSearchText, admin.ModelAdmin):
+class LanguageAdmin(RefreshesSearchText, CurationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -85,23 +89,99 @@ class FactInline(admin.StackedInline):
     extra = 0
 
 
+class PracticeForm(VersionedModelForm):
+    mark_reviewed = forms.BooleanField(
+        label=_("Mark as reviewed today"),
+        required=False,
+        help_text=_("Tick when you have checked the whole entry against its sources; records today and your name."),
+    )
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("needed", _("Needs review (never, or before %(date)s)") % {"date": review_cutoff()}),
+            ("done", _("Reviewed since %(date)s") % {"date": review_cutoff()}),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.needs_review()
+        if self.value() == "done":
+            return queryset.reviewed_recently()
+        return queryset
+
+
+def practice_label(practice):
+    return f"{practice.title} ({practice.department.place})"
+
+
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["title", "department", "entry_kind", "report_order", "status", "last_reviewed", "fact_count"]
-    list_filter = ["status", "entry_kind", "kinds", "areas", "department__state"]
-    list_select_related = ["department"]
+class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
+    form = PracticeForm
+    resource_classes = [PracticeResource]
+    list_display = [
+        "title",
+        "department",
+        "entry_kind",
+        "report_order",
+        "status",
+        "current_status",
+        "last_reviewed",
+        "reviewed_by",
+        "fact_count",
+    ]
+    list_filter = [
+        "status",
+        NeedsReviewFilter,
+        "current_status",
+        "entry_kind",
+        "kinds",
+        "areas",
+        "department__state",
+    ]
+    list_select_related = ["department", "reviewed_by"]
     search_fields = ["title", "other_names", "summary", "slug", "department__name", "department__city"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["department", "year_started_source"]
+    autocomplete_fields = ["department", "year_started_source", "current_status_source"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["last_reviewed", "reviewed_by", "created", "updated"]
     inlines = [PracticeCommunityInline, PracticeLanguageInline, FactInline]
+    actions = ["publish", "unpublish", "mark_reviewed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "other_names", "department", "entry_kind"]}),
         (_("In the NLC report"), {"fields": [("report_order", "report_page")]}),
         (_("About the practice"), {"fields": ["summary", "caveat", "kinds", "areas", "contact_title"]}),
         (_("Dates"), {"fields": [("year_started", "year_ended"), "year_started_source"]}),
-        (_("Publication"), {"fields": ["status", "last_reviewed", "curator_notes", "created", "updated"]}),
+        (
+            _("Status now"),
+            {
+                "description": _(
+                    "Whether the program still runs today. The rest of the entry is its history as sources "
+                    "told it; this part is dated, so readers know how current it is."
+                ),
+                "fields": [
+                    ("current_status", "current_status_checked"),
+                    "current_status_source",
+                    "current_status_note",
+                ],
+            },
+        ),
+        (
+            _("Publication and review"),
+            {
+                "fields": [
+                    "status",
+                    "mark_reviewed",
+                    ("last_reviewed", "reviewed_by"),
+                    "curator_notes",
+                    ("created", "updated"),
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -111,13 +191,86 @@ class PracticeAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         Practice.objects.filter(pk=form.instance.pk).refresh_search_text()
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # A reader without the right to change sees no "mark as reviewed" box.
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if name != "mark_reviewed"]})
+            for title, options in fieldsets
+        ]
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("department", "year_started_source", "current_status_source", "reviewed_by")
+            .prefetch_related("kinds", "areas")
+        )
+
     @admin.display(description=_("facts"), ordering="fact_count")
     def fact_count(self, practice):
         return practice.fact_count
 
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("mark_reviewed"):
+            obj.mark_reviewed(request.user)
+        super().save_model(request, obj, form, change)
+
+    def report(self, request, changed, selected, done, already):
+        """One confirmation naming what changed, and how many needed no change."""
+        parts = []
+        if changed:
+            parts.append(done(len(changed)) % {"count": len(changed), "names": names_of(map(practice_label, changed))})
+        if unchanged := selected - len(changed):
+            parts.append(already(unchanged) % {"count": unchanged})
+        self.message_user(request, " ".join(parts), messages.SUCCESS if changed else messages.WARNING)
+
+    @admin.action(description=_("Publish the selected practices"), permissions=["change"])
+    def publish(self, request, queryset):
+        self.report(
+            request,
+            queryset.publish(),
+            queryset.count(),
+            lambda n: ngettext(
+                "Published %(count)d practice: %(names)s.", "Published %(count)d practices: %(names)s.", n
+            ),
+            lambda n: ngettext("%(count)d was already published.", "%(count)d were already published.", n),
+        )
+
+    @admin.action(description=_("Unpublish the selected practices (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self.report(
+            request,
+            queryset.unpublish(),
+            queryset.count(),
+            lambda n: ngettext(
+                "Unpublished %(count)d practice (now a draft): %(names)s.",
+                "Unpublished %(count)d practices (now drafts): %(names)s.",
+                n,
+            ),
+            lambda n: ngettext("%(count)d was already a draft.", "%(count)d were already drafts.", n),
+        )
+
+    @admin.action(description=_("Mark the selected practices as reviewed today by me"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        reviewed = queryset.mark_reviewed(request.user)
+        self.report(
+            request,
+            reviewed,
+            len(reviewed),
+            lambda n: ngettext(
+                "Marked %(count)d practice as reviewed today by you: %(names)s.",
+                "Marked %(count)d practices as reviewed today by you: %(names)s.",
+                n,
+            ),
+            lambda n: "",
+        )
+
 
 @admin.register(Fact)
-class FactAdmin(RefreshesSearchText, admin.ModelAdmin):
+class FactAdmin(RefreshesSearchText, CurationAdmin):
     list_display = ["__str__", "practice", "section", "year", "source"]
     list_filter = ["section", "practice"]
     list_select_related = ["practice", "source"]
@@ -136,7 +289,7 @@ class RecommendationExampleInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(CurationAdmin):
     list_display = ["title", "area", "position", "example_count"]
     list_filter = ["area"]
     list_select_related = ["area"]

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,9 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import search
+from .curation import VersionedModel, review_cutoff, slug_constraint, slug_format
 
 # A practice year outside this range is a typing mistake, not history.
 EARLIEST_YEAR = 1900
@@ -39,17 +43,25 @@ class VocabularyQuerySet(models.QuerySet):
 class PracticeKind(models.Model):
     """A kind of practice, such as language access or a cultural liaison."""
 
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filter links."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[slug_format],
+        help_text=_("Used in filter links and spreadsheets: lowercase letters, numbers, hyphens or underscores."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), help_text=_("One or two plain sentences for city staff."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = VocabularyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("practice kind")
         verbose_name_plural = _("practice kinds")
+        constraints = [slug_constraint("slug", "practice_kind_slug_format")]
 
     def __str__(self):
         return self.name
@@ -61,7 +73,13 @@ class PracticeKind(models.Model):
 class StrategyArea(models.Model):
     """A strategy area: one of the NLC report's four recommendation areas, or one the directory adds."""
 
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filter links."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[slug_format],
+        help_text=_("Used in filter links and spreadsheets: lowercase letters, numbers, hyphens or underscores."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     goal = models.TextField(_("goal"), help_text=_("What the area aims at, in our own words."))
     goal_source = models.ForeignKey(
@@ -81,11 +99,13 @@ class StrategyArea(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = VocabularyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("strategy area")
         verbose_name_plural = _("strategy areas")
+        constraints = [slug_constraint("slug", "strategy_area_slug_format")]
 
     def __str__(self):
         return self.name
@@ -100,7 +120,13 @@ class StrategyArea(models.Model):
 class Community(models.Model):
     """An immigrant community a practice serves, as one entry of a controlled vocabulary."""
 
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filter links."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[slug_format],
+        help_text=_("Used in filter links and spreadsheets: lowercase letters, numbers, hyphens or underscores."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.CharField(
         _("description"),
@@ -110,11 +136,13 @@ class Community(models.Model):
     )
 
     objects = VocabularyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("community")
         verbose_name_plural = _("communities")
+        constraints = [slug_constraint("slug", "community_slug_format")]
 
     def __str__(self):
         return self.name
@@ -133,16 +161,19 @@ class Language(models.Model):
         _("code"),
         max_length=12,
         unique=True,
-        help_text=_("ISO 639-1 code where one exists (es, so), otherwise ISO 639-3 (hmn, cmn)."),
+        validators=[slug_format],
+        help_text=_("Lowercase ISO 639-1 code where one exists (es, so), otherwise ISO 639-3 (hmn, cmn)."),
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
 
     objects = LanguageQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("language")
         verbose_name_plural = _("languages")
+        constraints = [slug_constraint("code", "language_code_format")]
 
     def __str__(self):
         return self.name
@@ -179,10 +210,55 @@ class PracticeQuerySet(models.QuerySet):
         self.model.objects.bulk_update(practices, ["search_names", "search_facts"], batch_size=500)
         return len(practices)
 
+    def visible_to(self, user):
+        """What ``user`` may see on the site: published practices, and drafts too for staff who curate."""
+        if Practice.can_preview(user):
+            return self.all()
+        return self.published()
+
+    def needs_review(self, today=None):
+        """Never reviewed, or last reviewed more than REVIEW_MAX_AGE_DAYS ago."""
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_cutoff(today)))
+
+    def reviewed_recently(self, today=None):
+        return self.filter(last_reviewed__gte=review_cutoff(today))
+
+    def set_status(self, status):
+        """Give the practices ``status``, one save each (so history records it); returns those that changed."""
+        changed = []
+        for practice in self.exclude(status=status).select_related("department"):
+            practice.status = status
+            practice.save(update_fields=["status", "updated"])
+            changed.append(practice)
+        return changed
+
+    def publish(self):
+        return self.set_status(Practice.Status.PUBLISHED)
+
+    def unpublish(self):
+        return self.set_status(Practice.Status.DRAFT)
+
+    def mark_reviewed(self, by, today=None):
+        """Stamp every practice as reviewed ``today`` by ``by``; returns them."""
+        practices = list(self.select_related("department"))
+        for practice in practices:
+            practice.mark_reviewed(by, today)
+            practice.save(update_fields=["last_reviewed", "reviewed_by", "updated"])
+        return practices
+
 
 class PracticeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+class CurrentStatus(models.TextChoices):
+    """Whether a program still runs today: separate from the historical account the sources give."""
+
+    RUNNING = "running", _("Still running")
+    CHANGED = "changed", _("Running in a changed form")
+    ENDED = "ended", _("Ended")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class PracticeEntryKind(models.TextChoices):
@@ -190,10 +266,12 @@ class PracticeEntryKind(models.TextChoices):
     CASE_STUDY = "case-study", _("The report's case study")
 
 
-class Practice(models.Model):
+class Practice(VersionedModel):
     """A program a department runs, as profiled by the NLC report (or its case study)."""
 
     Status = PracticeStatus
+
+    CurrentStatus = CurrentStatus
 
     EntryKind = PracticeEntryKind
 
@@ -201,7 +279,11 @@ class Practice(models.Model):
         _("slug"),
         max_length=80,
         unique=True,
-        help_text=_("Used in the page address, e.g. 'storm-lake-ia'. Changing it breaks links people saved."),
+        validators=[slug_format],
+        help_text=_(
+            "Used in the page address and in spreadsheets, e.g. 'storm-lake-ia': lowercase letters, numbers "
+            "and hyphens. Changing it breaks links people saved."
+        ),
     )
     title = models.CharField(
         _("title"), max_length=200, help_text=_("The NLC report's own title for the practice, word for word.")
@@ -237,7 +319,7 @@ class Practice(models.Model):
         null=True,
         blank=True,
         validators=plausible_year_validators(),
-        help_text=_("Leave empty unless a source gives the year."),
+        help_text=_("Leave empty unless a source gives the year; then cite that source below. Not in the future."),
     )
     year_started_source = models.ForeignKey(
         "sources.Source",
@@ -252,7 +334,10 @@ class Practice(models.Model):
         null=True,
         blank=True,
         validators=plausible_year_validators(),
-        help_text=_("For a program described over a closed period, such as the case study's 2000-2007."),
+        help_text=_(
+            "For a program described over a closed period, such as the case study's 2000-2007. Not before the "
+            "year started. Whether the program runs today goes under 'Status now'."
+        ),
     )
     summary = models.TextField(_("summary"), help_text=_("Two to four sentences in our own words."))
     kinds = models.ManyToManyField(PracticeKind, verbose_name=_("kinds of practice"), related_name="practices")
@@ -293,7 +378,52 @@ class Practice(models.Model):
         _("last reviewed"),
         null=True,
         blank=True,
-        help_text=_("When a curator last checked this entry against its sources."),
+        help_text=_(
+            "When a curator last checked this entry against its sources. Set by 'mark as reviewed'; entries "
+            "never reviewed, or not for a year, are listed under 'needs review'."
+        ),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The curator who last reviewed the entry."),
+    )
+    current_status = models.CharField(
+        _("status now"),
+        max_length=20,
+        choices=CurrentStatus,
+        default=CurrentStatus.UNKNOWN,
+        help_text=_(
+            "Whether the program still runs today, as a dated source shows. The rest of the entry tells the "
+            "program's history as the sources of the time describe it; this says what is true now."
+        ),
+    )
+    current_status_checked = models.DateField(
+        _("status checked on"),
+        null=True,
+        blank=True,
+        help_text=_("When a curator checked the status now. Required unless the status is 'Not known'."),
+    )
+    current_status_note = models.TextField(
+        _("note on the status now"),
+        blank=True,
+        help_text=_(
+            "Shown publicly, in our own words: e.g. 'Renamed the Community Engagement Unit in 2019.' "
+            "Required when the program changed."
+        ),
+    )
+    current_status_source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("source of the status now"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("What shows the status, e.g. the agency's current page. Required unless 'Not known'."),
     )
     curator_notes = models.TextField(
         _("notes for curators"),
@@ -313,6 +443,8 @@ class Practice(models.Model):
     )
 
     objects = PracticeQuerySet.as_manager()
+    # The search columns are derived from the rest; history need not keep copies.
+    history = HistoricalRecords(excluded_fields=["search_names", "search_facts", "search_vector"])
 
     class Meta:
         ordering = ["report_order", "title"]
@@ -347,6 +479,36 @@ class Practice(models.Model):
                 name="practice_report_page_in_report",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="practice_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(report_order__isnull=True) | Q(report_order__gte=1),
+                name="practice_report_order_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(year_started__isnull=True, year_started_source__isnull=True)
+                | Q(year_started__isnull=False, year_started_source__isnull=False),
+                name="practice_year_started_cited",
+                violation_error_message=_("A start year needs the source that gives it, and a source needs its year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(current_status__in=CurrentStatus.values), name="practice_current_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_status=CurrentStatus.UNKNOWN)
+                | Q(current_status_checked__isnull=False, current_status_source__isnull=False),
+                name="practice_current_status_dated_and_cited",
+                violation_error_message=_("A known status now needs the date it was checked and its source."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(current_status=CurrentStatus.CHANGED) | ~Q(current_status_note=""),
+                name="practice_current_status_change_explained",
+                violation_error_message=_("Say in the note how the program changed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | Q(last_reviewed__isnull=False),
+                name="practice_reviewer_has_date",
+                violation_error_message=_("A reviewer needs the date of the review."),
+            ),
+            slug_constraint("slug", "practice_slug_format"),
         ]
 
     def __str__(self):
@@ -362,10 +524,10 @@ class Practice(models.Model):
 
     def clean(self):
         errors = {}
-        this_year = datetime.date.today().year
+        today = datetime.date.today()
         for field in ("year_started", "year_ended"):
             year = getattr(self, field)
-            if year is not None and year > this_year:
+            if year is not None and year > today.year:
                 errors[field] = _("The year cannot be in the future.")
         if self.year_started is not None and not self.year_started_source_id:
             errors["year_started_source"] = _("Cite the source that gives the start year, or leave the year empty.")
@@ -373,6 +535,19 @@ class Practice(models.Model):
             errors["year_started"] = _("Give the start year the cited source states, or remove the source.")
         if self.entry_kind == self.EntryKind.GOOD_PRACTICE and self.report_order and not self.report_page:
             errors["report_page"] = _("Give the page of the report where this practice is profiled.")
+        # "Not known" is the honest default and needs no evidence. Any other answer is a claim about today,
+        # so it must say when it was checked and cite what shows it; "changed" must also say how.
+        if self.current_status != self.CurrentStatus.UNKNOWN:
+            if self.current_status_checked is None:
+                errors["current_status_checked"] = _("Give the date you checked the status now.")
+            if not self.current_status_source_id:
+                errors["current_status_source"] = _("Cite the source that shows the status now.")
+        if self.current_status == self.CurrentStatus.CHANGED and not self.current_status_note.strip():
+            errors["current_status_note"] = _("Say how the program changed.")
+        for field in ("current_status_checked", "last_reviewed"):
+            day = getattr(self, field)
+            if day is not None and day > today:
+                errors[field] = _("The date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -422,6 +597,25 @@ class Practice(models.Model):
             gaps.append(_("No source found names the languages it works in."))
         return gaps
 
+    @staticmethod
+    def can_preview(user):
+        """Staff who may view practices in the admin also see drafts on the site."""
+        return bool(
+            user
+            and user.is_active
+            and user.is_staff
+            and (user.has_perm("practices.view_practice") or user.has_perm("practices.change_practice"))
+        )
+
+    def mark_reviewed(self, by, today=None):
+        """Record a review today by ``by``; the caller saves."""
+        self.last_reviewed = today or timezone.localdate()
+        self.reviewed_by = by
+
+    @property
+    def review_due(self):
+        return self.last_reviewed is None or self.last_reviewed < review_cutoff()
+
     @property
     def other_names_list(self):
         return lines(self.other_names)
@@ -438,6 +632,9 @@ class Practice(models.Model):
 class PracticeCommunity(models.Model):
     """That a practice serves a community, in the words of the source that says so."""
 
+    # Edited as part of its practice: its changes count against the practice's version.
+    version_entry = "practice"
+
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="community_links")
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="practice_links"
@@ -449,6 +646,8 @@ class PracticeCommunity(models.Model):
         help_text=_("The source's own wording, e.g. 'Laotian' for the community Lao."),
     )
     source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["community__name"]
@@ -465,11 +664,16 @@ class PracticeCommunity(models.Model):
 class PracticeLanguage(models.Model):
     """That a practice works in a language, with the source that says so."""
 
+    # Edited as part of its practice: its changes count against the practice's version.
+    version_entry = "practice"
+
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="language_links")
     language = models.ForeignKey(
         Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="practice_links"
     )
     source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["language__name"]
@@ -514,6 +718,9 @@ EXPECTED_SECTIONS = {
 class Fact(models.Model):
     """One cited statement about a practice: how it works, who staffs it, what came of it..."""
 
+    # Edited as part of its practice: its changes count against the practice's version.
+    version_entry = "practice"
+
     Section = FactSection
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="facts")
@@ -544,6 +751,8 @@ class Fact(models.Model):
         help_text=_("Other sources that say the same."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["practice", "section", "position", "pk"]
         verbose_name = _("fact")
@@ -568,13 +777,19 @@ class RecommendationQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Recommendation(models.Model):
+class Recommendation(VersionedModel):
     """A recommendation filed under a strategy area, compiled from cited public guidance."""
 
     area = models.ForeignKey(
         StrategyArea, verbose_name=_("strategy area"), on_delete=models.PROTECT, related_name="recommendations"
     )
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        validators=[slug_format],
+        help_text=_("Used in links to the recommendation: lowercase letters, numbers and hyphens."),
+    )
     title = models.CharField(_("title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     actions = models.TextField(_("concrete actions"), help_text=_("One action per line, in our own words."))
@@ -594,12 +809,16 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__position", "position", "title"]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="recommendation_title_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="recommendation_title_not_empty"),
+            slug_constraint("slug", "recommendation_slug_format"),
+        ]
 
     def __str__(self):
         return self.title
@@ -620,6 +839,9 @@ class Recommendation(models.Model):
 class RecommendationExample(models.Model):
     """A practice that shows a recommendation at work, with the source that ties the two."""
 
+    # Edited as part of its recommendation: its changes count against the recommendation's version.
+    version_entry = "recommendation"
+
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="example_links")
     practice = models.ForeignKey(
         Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="recommendation_links"
@@ -627,6 +849,8 @@ class RecommendationExample(models.Model):
     note = models.TextField(_("what the practice shows"), help_text=_("One sentence, in our own words."))
     source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recommendation", "position"]

@@ -22,11 +22,6 @@ from .models import (
 )
 
 
-def can_preview(user):
-    """Staff who may view practices in the admin may also preview drafts on the site."""
-    return user.is_staff and user.has_perm("practices.view_practice")
-
-
 def home(request):
     published = Practice.objects.published()
     counted = {"count": Count("practices", filter=Q(practices__in=published))}
@@ -55,21 +50,27 @@ def practice_list(request):
 
 
 def practice_detail(request, slug):
-    practices = Practice.objects.all() if can_preview(request.user) else Practice.objects.published()
-    practices = practices.select_related(
-        "department__city_population_source", "department__foreign_born_share_source", "year_started_source"
-    ).prefetch_related(
-        "kinds",
-        "areas",
-        Prefetch("community_links", queryset=PracticeCommunity.objects.select_related("community", "source")),
-        Prefetch("language_links", queryset=PracticeLanguage.objects.select_related("language", "source")),
-        Prefetch("facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")),
-        Prefetch(
-            "recommendation_links",
-            queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
-                "recommendation__area__position", "recommendation__position"
+    practices = (
+        Practice.objects.visible_to(request.user)
+        .select_related(
+            "department__city_population_source",
+            "department__foreign_born_share_source",
+            "year_started_source",
+            "current_status_source",
+        )
+        .prefetch_related(
+            "kinds",
+            "areas",
+            Prefetch("community_links", queryset=PracticeCommunity.objects.select_related("community", "source")),
+            Prefetch("language_links", queryset=PracticeLanguage.objects.select_related("language", "source")),
+            Prefetch("facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")),
+            Prefetch(
+                "recommendation_links",
+                queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
+                    "recommendation__area__position", "recommendation__position"
+                ),
             ),
-        ),
+        )
     )
     practice = get_object_or_404(practices, slug=slug)
     context = {

@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from practices.curation_admin import CurationAdmin, SpreadsheetAdminMixin
+
 from .models import ReportNote, Source
+from .resources import SourceResource
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SpreadsheetAdminMixin, CurationAdmin):
+    resource_classes = [SourceResource]
     list_display = ["title", "publisher", "date", "kind", "key", "fact_count"]
     list_filter = ["kind"]
     search_fields = ["key", "title", "publisher", "author", "url"]
@@ -25,7 +29,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportNote)
-class ReportNoteAdmin(admin.ModelAdmin):
+class ReportNoteAdmin(CurationAdmin):
     list_display = ["__str__", "topic", "position", "source", "read_in_report"]
     list_filter = ["topic", "read_in_report"]
     list_select_related = ["source"]

@@ -2,6 +2,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from practices.curation import VersionedModel, slug_constraint, slug_format, web_url, web_url_constraint
 
 
 class SourceQuerySet(models.QuerySet):
@@ -19,7 +22,7 @@ class SourceKind(models.TextChoices):
     NONPROFIT = "nonprofit", _("Nonprofit")
 
 
-class Source(models.Model):
+class Source(VersionedModel):
     """A publication, web page or document that a fact in the directory cites.
 
     The NLC report itself is a Source (key ``nlc-2011``); a practice records the page
@@ -34,7 +37,11 @@ class Source(models.Model):
         _("key"),
         max_length=80,
         unique=True,
-        help_text=_("A short, permanent identifier such as 'vera-2009'. Letters, numbers and hyphens."),
+        validators=[slug_format],
+        help_text=_(
+            "A short, permanent identifier such as 'vera-2009': lowercase letters and numbers, with hyphens "
+            "between words. Spreadsheets use it to name the source, so do not change it."
+        ),
     )
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
@@ -50,7 +57,13 @@ class Source(models.Model):
             "A short note is fine ('undated; after February 2009'). Leave empty if unknown."
         ),
     )
-    url = models.URLField(_("web address"), max_length=500, blank=True)
+    url = models.URLField(
+        _("web address"),
+        max_length=500,
+        blank=True,
+        validators=[web_url],
+        help_text=_("The full address, starting with http:// or https://. Leave empty for print-only sources."),
+    )
     kind = models.CharField(
         _("kind"),
         max_length=20,
@@ -65,6 +78,7 @@ class Source(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -76,6 +90,8 @@ class Source(models.Model):
                 name="source_kind_valid",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+            slug_constraint("key", "source_key_format"),
+            web_url_constraint("url", "source_url_web"),
         ]
 
     def __str__(self):
@@ -117,6 +133,8 @@ class ReportNote(models.Model):
         default=False,
         help_text=_("Tick only if this was read in the report's own text, not in a summary of it."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic", "position"]

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 
 DIRECTORY_APPS = {"sources", "departments", "practices"}
 MODELS = [model for model in admin.site._registry if model._meta.app_label in DIRECTORY_APPS]
+HISTORY_MODELS = [model for model in MODELS if hasattr(model, "history")]
 # Models the fixtures do not fill, with a way to make one row.
 MAKE_ONE = {
     "practices.CorrectionSuggestion": lambda model: model.objects.create(
@@ -84,3 +85,45 @@ def test_admin_edits_reach_search_at_once(admin_client):
     assert response.status_code == 302
     results = admin_client.get(reverse("practices:list"), {"q": "quokkadex"}).context["page_obj"]
     assert [p.slug for p in results] == ["storm-lake-ia"]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_queries_do_not_grow_with_the_rows_shown(admin_client, model, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    model_admin = admin.site._registry[model]
+
+    def queries_with_page_size(size):
+        monkeypatch.setattr(model_admin, "list_per_page", size)
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+        return len(queries)
+
+    while model.objects.count() < 2:
+        MAKE_ONE[model._meta.label](model)
+    assert queries_with_page_size(1) == queries_with_page_size(100)
+
+
+@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)
+def test_history_pages_answer(admin_client, model):
+    obj = model.objects.first()
+    response = admin_client.get(admin_url(model, "history", obj.pk))
+    assert response.status_code == 200
+    record = model.history.filter(**{model._meta.pk.attname: obj.pk}).first()
+    revert = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history", args=[obj.pk, record.pk])
+    assert admin_client.get(revert).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_a_reader_with_view_rights_only_can_open_every_page(client, django_user_model, model):
+    from django.contrib.auth.models import Permission
+
+    reader = django_user_model.objects.create_user("reader", is_staff=True)
+    reader.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(reader)
+    obj = model.objects.first() or MAKE_ONE[model._meta.label](model)
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    response = client.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+    assert "version" not in response.context["adminform"].form.fields

@@ -41,7 +41,59 @@ def assert_refused_by_database(obj):
     ],
 )
 def test_database_refuses_bad_practices(overrides):
+    if "year_started" in overrides:
+        # Cite the year, so that each case is refused for its own rule, not for a missing source.
+        overrides = {"year_started_source": Source.objects.get(key="nlc-2011"), **overrides}
     assert_refused_by_database(practice(**overrides))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"slug": "Storm-Lake"},
+        {"slug": "storm lake"},
+        {"slug": "-storm-lake"},
+        {"report_order": 0},
+        {"year_started": 2005},  # a year without its source
+        {"current_status": "running"},  # a status now without date and source
+    ],
+)
+def test_database_refuses_practices_breaking_the_curation_rules(overrides):
+    assert_refused_by_database(practice(**overrides))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"slug": "Test-City"},
+        {"website": "ftp://example.org/"},
+        {"website": "javascript:alert(1)"},
+        {"city_population": 5000},  # neither year nor source
+        {"foreign_born_share": "12%"},  # no source
+        {"latitude": 42},  # no longitude
+    ],
+)
+def test_database_refuses_departments_breaking_the_curation_rules(overrides):
+    fields = {"slug": "test-city-ia", "city": "Test City", "state": "IA"}
+    assert_refused_by_database(Department(**{**fields, **overrides}))
+
+
+@pytest.mark.parametrize("overrides", [{"key": "Vera 2009"}, {"url": "ftp://example.org/report.pdf"}])
+def test_database_refuses_bad_source_keys_and_addresses(overrides):
+    assert_refused_by_database(Source(**{"key": "test-source", "title": "Test", **overrides}))
+
+
+def test_database_refuses_a_vocabulary_slug_with_capitals():
+    assert_refused_by_database(PracticeKind(slug="Language_Access", name="Test kind", description="Test."))
+
+
+def test_forms_explain_slug_and_address_rules():
+    source = Source(key="Vera 2009", title="Test", url="ftp://example.org/report.pdf")
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    messages = error.value.message_dict
+    assert "Enter a full web address starting with http:// or https://." in messages["url"]
+    assert any("Lowercase letters and numbers" in message for message in messages["key"])
 
 
 @pytest.mark.parametrize(

@@ -344,3 +344,17 @@ def test_a_correction_suggestion_never_redirects_off_the_site(client):
     for page in ["https://evil.example/", "//evil.example/", "/\\evil.example/"]:
         response = client.post(reverse("practices:suggest_correction"), {"page": page, "message": "x"})
         assert response["Location"] == reverse("about")
+
+
+def test_a_practice_page_says_whether_the_program_still_runs(client):
+    url = reverse("practices:detail", args=["storm-lake-ia"])
+    assert "Not yet checked: whether the program still runs is not confirmed." in client.get(url).text
+    Practice.objects.filter(slug="storm-lake-ia").update(
+        current_status="changed",
+        current_status_checked="2026-11-01",
+        current_status_note="The two posts were merged into one interpreter role.",
+        current_status_source_id=1,
+    )
+    text = client.get(url).text
+    assert "<strong>Running in a changed form</strong> (checked 1 November 2026)" in text
+    assert "merged into one interpreter role" in text

@@ -1,9 +1,11 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from departments.models import Department
 from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
@@ -26,6 +28,32 @@ DIRECTORY_MODELS = [
 def fixture_files():
     """The directory's fixtures, in loading order (their names start with a number)."""
     return sorted(Path(settings.FIXTURE_DIRS[0]).glob("*.json"))
+
+
+LOADED_REASON = "Loaded from the fixtures by manage.py seed"
+
+
+def history_tracked_models():
+    """Every directory model that keeps a history, parts such as facts and links included."""
+    return [
+        model
+        for app_label in ("sources", "departments", "practices")
+        for model in apps.get_app_config(app_label).get_models()
+        if hasattr(model._meta, "simple_history_manager_attribute")
+    ]
+
+
+def record_loaded_history():
+    """Start each entry's history with the state the fixtures gave it.
+
+    loaddata saves raw, which django-simple-history does not record; without this first entry a
+    curator could not see or revert to the original text.
+    """
+    loaded = timezone.now()
+    for model in history_tracked_models():
+        model.history.bulk_history_create(
+            model.objects.all(), batch_size=500, default_change_reason=LOADED_REASON, default_date=loaded
+        )
 
 
 def directory_counts():
@@ -75,5 +103,6 @@ class Command(BaseCommand):
                 model.objects.all().delete()
             call_command("loaddata", *[str(path) for path in files], verbosity=0)
             Practice.objects.refresh_search_text()
+            record_loaded_history()
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the directory: {loaded}."))

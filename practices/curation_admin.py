@@ -1,0 +1,159 @@
+"""Admin building blocks for curation: history with revert, the lost-update guard, spreadsheets, action messages."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import router, transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from .curation import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
+
+
+def names_of(objects, limit=5):
+    """'A, B, C and 2 more' for an action's confirmation message."""
+    names = [str(obj) for obj in objects]
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        rest = len(names) - limit
+        shown += ngettext(" and %(count)d more", " and %(count)d more", rest) % {"count": rest}
+    return shown
+
+
+def guard_field(model):
+    """The hidden field that carries the version a form was opened on, if the model is guarded."""
+    if issubclass(model, VersionedModel):
+        return "version"
+    if getattr(model, "version_entry", None):
+        return "entry_version"
+    return None
+
+
+def with_field_in_first_fieldset(fieldsets, name):
+    if name in flatten_fieldsets(fieldsets):
+        return fieldsets
+    (title, options), *rest = fieldsets
+    return [(title, {**options, "fields": [*options["fields"], name]}), *rest]
+
+
+class CurationAdmin(SimpleHistoryAdmin):
+    """Admin for every directory model: who changed what and when, revert, and no lost updates.
+
+    A versioned model (practice, department, source, recommendation) is edited through a form that
+    carries its version; a part of one edited on its own page (a fact) carries its entry's version,
+    and saving it counts as a change to the entry.
+    """
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if self.form is forms.ModelForm:
+            if issubclass(model, VersionedModel):
+                self.form = VersionedModelForm
+            elif getattr(model, "version_entry", None):
+                self.form = PartOfEntryForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        name = guard_field(self.model)
+        if not name:
+            return fieldsets
+        if self.has_change_permission(request, obj):
+            return with_field_in_first_fieldset(fieldsets, name)
+        # A reader who cannot save has no version to carry.
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != name]}) for title, options in fieldsets
+        ]
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # As simple-history's own, but never select_related() without names (deprecated in Django 6.1),
+        # which it does for models without foreign keys.
+        foreign_keys = [field.name for field in history_manager.model.tracked_fields if field.many_to_one]
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user", *foreign_keys)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The revert form checks the version like the change form; the check locks the row until commit.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # A part's entry is saved first, as when the part is saved in the entry's own form: its history
+    # then lists the entry's change before the part's.
+    def save_model(self, request, obj, form, change):
+        self.touch_entries(type(obj), [self.entry_of(obj, saved=True) if change else None, self.entry_of(obj)])
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self.touch_entries(type(obj), [self.entry_of(obj)])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.touch_entries(queryset.model, [self.entry_of(obj) for obj in queryset])
+        super().delete_queryset(request, queryset)
+
+    def entry_of(self, obj, saved=False):
+        """(model, pk) of the entry ``obj`` is a part of; with ``saved``, the entry it had in the database."""
+        name = getattr(obj, "version_entry", None)
+        if not name:
+            return None
+        field = obj._meta.get_field(name)
+        if saved:
+            pk = type(obj)._base_manager.filter(pk=obj.pk).values_list(field.attname, flat=True).first()
+        else:
+            pk = getattr(obj, field.attname)
+        return (field.related_model, pk) if pk is not None else None
+
+    def touch_entries(self, part_model, entries):
+        """Save each entry once, so that its version and its history record the change to its part."""
+        for model, pk in dict.fromkeys(entry for entry in entries if entry):
+            entry = model._base_manager.filter(pk=pk).first()
+            if entry is not None:
+                entry._change_reason = str(_("Changed its %(parts)s") % {"parts": part_model._meta.verbose_name_plural})
+                entry.save(update_fields=[name for name in ["updated"] if hasattr(entry, name)])
+
+
+class VersionedInline:
+    """An inline of versioned rows (a department's practices): each changed row is checked on its own."""
+
+    form = VersionedInlineForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if "version" not in fields and self.has_change_permission(request, obj):
+            fields.append("version")
+        return fields
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """CSV and XLSX export and import, with django-import-export's dry-run preview before anything is saved."""
+
+    formats = [CSV, XLSX]
+    import_template_name = "admin/curation/import.html"
+
+    def has_import_permission(self, request):
+        # An import adds and changes entries, so it needs both rights.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        # All or nothing: an invalid row rolls back every other row too.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The preview was clean but the directory changed before the confirmation.
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the file no longer passes the checks it passed in the preview "
+                    "(someone may have changed the directory meanwhile). Upload it again to see why."
+                ),
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().process_result(result, request)

@@ -1,0 +1,11 @@
+from practices.spreadsheets import DirectoryResource
+
+from .models import Source
+
+
+class SourceResource(DirectoryResource):
+    class Meta:
+        model = Source
+        import_id_fields = ["key"]
+        fields = ["key", "title", "publisher", "author", "date", "url", "kind", "curator_notes"]
+        export_order = fields
