@@ -272,6 +272,11 @@ class Department(VersionedModel):
             raise ValidationError(errors)
 
     @property
+    def size_band_label(self):
+        """The city size in words (a generated field has no get_..._display())."""
+        return SizeBand(self.size_band).label if self.size_band else ""
+
+    @property
     def place(self):
         return f"{self.city}, {self.state}"
 

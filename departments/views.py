@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from practices.models import Practice
@@ -11,9 +11,8 @@ def department_list(request):
     published = Practice.objects.published()
     departments = (
         Department.objects.public()
-        .annotate(practice_count=Count("practices", filter=Q(practices__in=published)))
         .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
-        .order_by("state", "city")
+        .order_by("city", "state")
     )
     return render(request, "departments/department_list.html", {"departments": departments})
 

@@ -21,7 +21,7 @@ from departments.states import State
 from .models import Community, Language, Practice, PracticeCommunity, PracticeKind, PracticeLanguage, StrategyArea
 from .search import clean_query
 
-PAGE_SIZE = 10
+PAGE_SIZE = 20
 
 # Facets backed by a link table: (link model, the lookup that names the option).
 LINKED_FACETS = {

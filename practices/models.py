@@ -887,7 +887,7 @@ class CorrectionSuggestion(models.Model):
         related_name="correction_suggestions",
     )
     message = models.TextField(_("what should change"), max_length=5000)
-    evidence_url = models.URLField(_("where you read it"), max_length=500, blank=True)
+    evidence_url = models.URLField(_("where you read it (optional)"), max_length=500, blank=True)
     email = models.EmailField(
         _("your e-mail (optional)"), blank=True, help_text=_("Only to ask you about this suggestion.")
     )

@@ -270,6 +270,14 @@ REPORT_SOURCE_PREFIXES = [
 ]
 
 
+# Research-process wording that reads oddly to the public, and what the site says instead.
+PUBLIC_WORDING = [
+    ("stored copy", "copy we read"),
+    ("Several obstacles (see barriers) keep", "Several obstacles, listed below, keep"),
+    ("Introduces NLC's Municipal Action", "The Foreword introduces NLC's Municipal Action"),
+]
+
+
 class NotesError(Exception):
     pass
 
@@ -285,8 +293,22 @@ def clean_text(text):
     return " ".join(str(text).split()) if text else ""
 
 
+def public_text(text):
+    text = clean_text(text)
+    for research_wording, public_wording in PUBLIC_WORDING:
+        text = text.replace(research_wording, public_wording)
+    return text
+
+
+def clean_url(url):
+    """The address, without a stray dot after the host name ('https://ojp.gov./...')."""
+    return re.sub(r"^(https?://[^/]+)\.(/|$)", r"\1\2", (url or "").strip())
+
+
 def normalise_url(url):
-    return (url or "").strip().rstrip("/").replace("https://", "http://").lower()
+    """A key under which two spellings of one address meet (scheme, 'www.', trailing slash)."""
+    url = clean_url(url).rstrip("/").lower()
+    return re.sub(r"^https?://(www\.)?", "", url)
 
 
 class FixtureBuilder:
@@ -310,7 +332,7 @@ class FixtureBuilder:
 
     def add_source(self, key, entry, note=""):
         """Register a source, merging it with an earlier one at the same address. Returns its key."""
-        url = (entry.get("url") or "").strip()
+        url = clean_url(entry.get("url"))
         existing = self.source_by_url.get(normalise_url(url)) if url else None
         if key != NLC_REPORT and normalise_url(url) == normalise_url(REPORT_COPY_URL):
             existing = NLC_REPORT
@@ -318,14 +340,14 @@ class FixtureBuilder:
             merged = self.sources[existing]
             for field in ("publisher", "author", "date", "kind"):
                 if not merged[field] and entry.get(field):
-                    merged[field] = clean_text(entry[field])
+                    merged[field] = public_text(entry[field])
             return existing
         if key in self.sources:
             raise NotesError(f"Two different sources share the key {key!r}.")
         self.sources[key] = {
             "key": key,
-            "title": clean_text(entry["title"]),
-            "publisher": clean_text(entry.get("publisher")),
+            "title": public_text(entry["title"]),
+            "publisher": public_text(entry.get("publisher")),
             "author": clean_text(entry.get("author")),
             "date": clean_text(entry.get("date")),
             "url": url,
@@ -391,7 +413,7 @@ class FixtureBuilder:
     # Practices -----------------------------------------------------------------------------
 
     def add_fact(self, practice_slug, section, position, source_key, text="", heading="", year=None, also=()):
-        text, heading = clean_text(text), clean_text(heading)
+        text, heading = public_text(text), clean_text(heading)
         if not text and not heading:
             raise NotesError(f"Empty {section} fact in {practice_slug}.")
         self.facts.append(
@@ -551,26 +573,19 @@ class FixtureBuilder:
         for section, key in (("outcomes", "results"), ("lessons", "lessons")):
             for position, item in enumerate(data[key]):
                 self.add_fact(slug, section, position, cite(item["source"]), text=item["fact"])
-        position = 0
-        for role in data["roles"]:
-            text = role["title"]
-            if role.get("note") and "(same source)" in role["note"]:
-                text = f"{text}. {role['note'].replace(' (same source)', '')}"
-            self.add_fact(slug, "people", position, cite(role["source"]), heading=role["name"], text=text)
-            position += 1
-            if role.get("note") and "denverpost-2015" in role["note"]:
-                self.add_fact(
-                    slug,
-                    "people",
-                    position,
-                    cite("denverpost-2015"),
-                    heading=role["name"],
-                    text="Described in 2015 as an immigrant from Peru who was Indianapolis's director of "
+        for position, role in enumerate(data["roles"]):
+            text, also = role["title"], []
+            note = role.get("note") or ""
+            if "(same source)" in note:
+                text = f"{text}. {note.replace(' (same source)', '')}"
+            elif "denverpost-2015" in note:
+                text = (
+                    f"{text}. Described in 2015 as an immigrant from Peru who was Indianapolis's director of "
                     "Latino and immigrant affairs for eight years; he later managed NLC's immigrant "
-                    "integration programs and is the first-listed author of the 2011 report.",
-                    also=[NLC_REPORT],
+                    "integration programs and is the first-listed author of the 2011 report."
                 )
-                position += 1
+                also = [cite("denverpost-2015"), NLC_REPORT]
+            self.add_fact(slug, "people", position, cite(role["source"]), heading=role["name"], text=text, also=also)
 
     # Recommendations -----------------------------------------------------------------------
 
@@ -645,7 +660,7 @@ class FixtureBuilder:
                     "topic": topic,
                     "position": position,
                     "heading": clean_text(heading),
-                    "text": clean_text(text),
+                    "text": public_text(text),
                     "source": source,
                     "read_in_report": read,
                 }

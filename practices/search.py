@@ -5,6 +5,8 @@ answers a web-search style query, ranked. On SQLite every word must appear in th
 summary or the facts, and matches in names count most.
 """
 
+import re
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, models
@@ -70,13 +72,18 @@ def _search_postgresql(queryset, query):
 
 
 def _search_words(queryset, query):
-    words = [word.strip("\"'()") for word in query.split()][:MAX_WORDS]
-    words = [word for word in words if word and word.upper() != "OR" and not word.startswith("-")] or [query]
+    """Every word (or '-word' to exclude) must begin a word in the names, summary or facts."""
+    included, excluded = [], []
+    for token in query.split()[:MAX_WORDS]:
+        word = token.strip("\"'().,;:!?*&|")
+        if not word or word.upper() in {"OR", "AND"}:
+            continue
+        (excluded if token.startswith("-") and len(word) > 1 else included).append(word_pattern(word.lstrip("-")))
+    if not included and not excluded:
+        return queryset.none().annotate(rank=Value(0.0, output_field=models.FloatField()))
     rank = Value(0.0, output_field=models.FloatField())
-    for word in words:
-        in_names = Q(search_names__icontains=word)
-        in_summary = Q(summary__icontains=word)
-        in_facts = Q(search_facts__icontains=word)
+    for pattern in included:
+        in_names, in_summary, in_facts = (Q(**{f"{name}__iregex": pattern}) for name in FIELDS)
         queryset = queryset.filter(in_names | in_summary | in_facts)
         rank = rank + Case(
             When(in_names, then=Value(1.0)),
@@ -84,4 +91,28 @@ def _search_words(queryset, query):
             default=Value(0.2),
             output_field=models.FloatField(),
         )
+    for pattern in excluded:
+        queryset = queryset.exclude(
+            Q(search_names__iregex=pattern) | Q(summary__iregex=pattern) | Q(search_facts__iregex=pattern)
+        )
     return queryset.annotate(rank=Coalesce(rank, Value(0.0)))
+
+
+FIELDS = ("search_names", "summary", "search_facts")
+
+
+def word_pattern(token):
+    """A regular expression for a word starting like ``token``, loosely ignoring English endings.
+
+    'academies' and 'academy' find each other; 'interpreting' finds 'interpreters'; 'ICE' does
+    not find 'police'; 'policy' does not find 'police'.
+    """
+    word = token.lower()
+    if word.endswith("ies") and len(word) > 4:
+        return rf"\b{re.escape(word[:-3])}(y|ies)"
+    if word.endswith("y") and len(word) > 3:
+        return rf"\b{re.escape(word[:-1])}(y|ies)"
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return rf"\b{re.escape(word[: -len(suffix)])}"
+    return rf"\b{re.escape(word)}"

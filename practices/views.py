@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ def home(request):
         "areas": StrategyArea.objects.annotate(**counted).filter(count__gt=0),
         "departments": Department.objects.public()
         .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
-        .order_by("state", "city"),
+        .order_by("city", "state"),
     }
     return render(request, "practices/home.html", context)
 
@@ -103,7 +103,9 @@ def about(request):
     context = {
         "report": Source.objects.filter(key=Source.NLC_REPORT_KEY).first(),
         "notes": by_topic,
-        "contents": Practice.objects.published().select_related("department").order_by("entry_kind", "report_order"),
+        "contents": Practice.objects.published()
+        .select_related("department")
+        .order_by(F("report_order").asc(nulls_last=True), "title"),
         "citations": Citations(),
     }
     return render(request, "practices/about.html", context)

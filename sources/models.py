@@ -101,6 +101,12 @@ class Source(VersionedModel):
         return (self.key,)
 
     @property
+    def author_names(self):
+        """'A; B; C' as 'A, B and C'."""
+        names = [name.strip() for name in self.author.split(";") if name.strip()]
+        return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else self.author
+
+    @property
     def is_nlc_report(self):
         return self.key == self.NLC_REPORT_KEY
 

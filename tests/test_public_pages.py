@@ -168,7 +168,8 @@ def test_sorting(client):
     )
 
 
-def test_pagination_keeps_the_filters(client):
+def test_pagination_keeps_the_filters(client, monkeypatch):
+    monkeypatch.setattr("practices.browse.PAGE_SIZE", 10)
     response = client.get(LIST, {"kind": "cultural_liaison", "sort": "city"})
     assert response.context["page_obj"].paginator.num_pages == 2
     assert 'href="?kind=cultural_liaison&amp;sort=city&amp;page=2"' in response.text
@@ -268,7 +269,7 @@ def test_recommendations_page_is_exact_about_provenance(client):
 def test_about_page_explains_the_report_method_limits_and_corrections(client):
     response = client.get(reverse("about"))
     for text in [
-        "Ricardo Gambetta; Michelle Burgess",
+        "Ricardo Gambetta and Michelle Burgess",
         "Fear of deportation",
         "How this directory was researched",
         "The report is from 2011",
@@ -358,3 +359,38 @@ def test_a_practice_page_says_whether_the_program_still_runs(client):
     text = client.get(url).text
     assert "<strong>Running in a changed form</strong> (checked 1 November 2026)" in text
     assert "merged into one interpreter role" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("academies", {"brooklyn-center-mn", "storm-lake-ia"}),  # finds "academy"
+        ("councils", {"brooklyn-center-mn"}),
+        ("interpreting", {"storm-lake-ia"}),  # finds "interpreters"
+    ],
+)
+def test_search_matches_words_whatever_their_ending(client, query, expected):
+    found = {p.slug for p in client.get(LIST, {"q": query}).context["page_obj"]}
+    assert expected <= found
+
+
+def test_search_matches_whole_words_not_fragments(client):
+    # "ICE" is in no practice's text as a word, but "police" and "office" are everywhere.
+    assert result_count(client.get(LIST, {"q": "ICE"})) < 18
+    assert result_count(client.get(LIST, {"q": "Robbinsdale -Brooklyn"})) == 0
+
+
+def test_the_about_page_lists_the_report_in_its_order(client):
+    contents = list(client.get(reverse("about")).context["contents"])
+    assert [p.report_order for p in contents[:17]] == list(range(1, 18))
+    assert contents[-1].is_case_study
+
+
+def test_a_department_page_states_the_city_size(client):
+    response = client.get(reverse("departments:detail", args=["storm-lake-ia"]))
+    assert "Small (under 50,000)" in response.text
+
+
+def test_pages_link_to_the_correction_form_for_themselves(client):
+    for url in [reverse("practices:detail", args=["storm-lake-ia"]), reverse("departments:detail", args=["dallas-tx"])]:
+        assert f"{reverse('practices:suggest_correction')}?page={url}" in client.get(url).text
