@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sources",
     "departments",
     "practices",
+    "planning",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,188 @@
+"""A city's starting plan: its answers run through planning/rules.py over the directory's content.
+
+Building one costs a fixed number of queries whatever the directory's size: departments and their
+published practices (2), the communities and languages those practices name (2), and the
+recommendations with their area, sources and public examples (3).
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from departments.models import Department
+from practices.models import Practice, PracticeCommunity, PracticeLanguage, Recommendation, RecommendationExample
+
+from . import rules
+from .rules import Concern, Existing
+
+
+@dataclass
+class Example:
+    """A published practice that shows a recommendation working, and whether its department is like the city."""
+
+    link: RecommendationExample
+    like_yours: bool
+
+    @property
+    def practice(self):
+        return self.link.practice
+
+
+def department_profiles():
+    """The profiled departments with published practices, as the rules compare them."""
+    published = Practice.objects.published()
+    departments = Department.objects.public().prefetch_related(
+        Prefetch("practices", queryset=published.order_by("report_order"))
+    )
+    communities, languages = {}, {}
+    for department_id, slug in PracticeCommunity.objects.filter(practice__in=published).values_list(
+        "practice__department_id", "community__slug"
+    ):
+        communities.setdefault(department_id, set()).add(slug)
+    for department_id, code in PracticeLanguage.objects.filter(practice__in=published).values_list(
+        "practice__department_id", "language__code"
+    ):
+        languages.setdefault(department_id, set()).add(code)
+    return [
+        rules.DepartmentProfile(
+            department=department,
+            size_band=department.size_band,
+            state=department.state,
+            city=department.city,
+            communities=frozenset(communities.get(department.pk, ())),
+            languages=frozenset(languages.get(department.pk, ())),
+        )
+        for department in departments
+    ]
+
+
+def recommendations_in_directory_order():
+    examples = RecommendationExample.objects.filter(practice__in=Practice.objects.published()).select_related(
+        "practice__department", "source"
+    )
+    return list(
+        Recommendation.objects.select_related("area")
+        .prefetch_related("sources", Prefetch("example_links", queryset=examples, to_attr="public_examples"))
+        .order_by("area__position", "position", "title")
+    )
+
+
+class Plan:
+    department_weights = rules.DEPARTMENT_WEIGHTS
+    recommendation_weights = rules.RECOMMENDATION_WEIGHTS
+
+    def __init__(self, answers, *, options):
+        self.answers = answers
+        self.names = {"community": dict(options["community"]), "language": dict(options["language"])}
+
+    # Departments like yours
+
+    @cached_property
+    def ranked_departments(self):
+        return rules.rank_departments(self.answers, department_profiles(), self.names)
+
+    @cached_property
+    def similar_departments(self):
+        alike = [match for match in self.ranked_departments if match.points > 0]
+        return alike[: rules.SIMILAR_DEPARTMENTS_SHOWN]
+
+    # Where to start
+
+    @cached_property
+    def ranked_recommendations(self):
+        return rules.rank_recommendations(self.answers, recommendations_in_directory_order())
+
+    @cached_property
+    def is_general(self):
+        """True when no answer makes any recommendation more urgent: the plan then starts in every area."""
+        return not any(match.points > 0 for match in self.ranked_recommendations)
+
+    @cached_property
+    def start_here(self):
+        if self.is_general:
+            return rules.general_start(self.ranked_recommendations)
+        urgent = [match for match in self.ranked_recommendations if match.points > 0]
+        return urgent[: rules.START_HERE_COUNT]
+
+    @cached_property
+    def also_consider(self):
+        chosen = {id(match) for match in self.start_here}
+        return [match for match in self.ranked_recommendations if match.points > 0 and id(match) not in chosen]
+
+    @cached_property
+    def less_urgent(self):
+        return [match for match in self.ranked_recommendations if match.points < 0]
+
+    @property
+    def not_shown_count(self):
+        return len(self.ranked_recommendations) - len(self.start_here) - len(self.also_consider) - len(self.less_urgent)
+
+    @cached_property
+    def _department_points(self):
+        return {match.item.department.pk: match.points for match in self.ranked_departments}
+
+    def examples(self, recommendation):
+        """The recommendation's public examples, departments most like the city first."""
+        points = self._department_points
+        similar = {match.item.department.pk for match in self.similar_departments}
+        links = sorted(
+            recommendation.public_examples,
+            key=lambda link: (-points.get(link.practice.department_id, 0), link.position, link.pk),
+        )
+        return [Example(link, link.practice.department_id in similar) for link in links]
+
+    @cached_property
+    def start_here_with_examples(self):
+        return [(match, self.examples(match.item)) for match in self.start_here]
+
+    @cached_property
+    def checklist(self):
+        """[(step number, recommendation, action)]: the first steps, in the plan's order."""
+        steps = []
+        for match in self.start_here:
+            for action in match.item.action_list:
+                steps.append((len(steps) + 1, match.item, action))
+        return steps
+
+    # The answers, in words
+
+    def summary(self):
+        """[(question, answer)] in plain words, for the page, the handout and the downloads."""
+        answers = self.answers
+        not_given = _("Not given")
+        if answers.size_band and answers.population is not None:
+            size = _("%(band)s (population %(population)s)") % {
+                "band": answers.size_band.label,
+                "population": f"{answers.population:,}",
+            }
+        else:
+            size = answers.size_band.label if answers.size_band else not_given
+        if answers.state:
+            state = answers.state_label
+            if answers.region:
+                state = _("%(state)s (%(region)s)") % {"state": state, "region": answers.region.label}
+        else:
+            state = not_given
+        rows = [(_("City size"), size), (_("State"), state)]
+        for name, chosen, typed, title in [
+            ("community", answers.communities, answers.other_communities, _("Communities")),
+            ("language", answers.languages, answers.other_languages, _("Languages")),
+        ]:
+            parts = [", ".join(self.names[name].get(value, value) for value in chosen)] if chosen else []
+            if typed:
+                parts.append(
+                    _("also %(names)s (not in the directory's list, so not matched)") % {"names": ", ".join(typed)}
+                )
+            rows.append((title, "; ".join(parts) or not_given))
+        have = [str(item.label) for item in Existing if answers.has(item)]
+        lack = [str(item.label) for item in Existing if answers.lacks(item)]
+        unsure = [str(item.label) for item in Existing if item.value not in answers.existing]
+        rows.append((_("Already in place"), "; ".join(have) or _("None said")))
+        rows.append((_("Not in place"), "; ".join(lack) or _("None said")))
+        if unsure:
+            rows.append((_("Not sure or not answered"), "; ".join(unsure)))
+        worries = [str(concern.label) for concern in Concern if concern.value in answers.concerns]
+        rows.append((_("Worries"), "; ".join(worries) or _("None chosen")))
+        return rows

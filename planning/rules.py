@@ -1,0 +1,422 @@
+"""The rules behind /plan/: which departments are like a city, and which recommendations come first.
+
+Nothing is hidden. Each ranking is a plain sum of the points below, every point comes with a
+reason the page prints, and ties keep a fixed order. The rules only rearrange what the
+directory holds: they never add a fact, a department or a recommendation.
+
+Departments like yours (profiled departments with published practices):
+    same size band +4, neighbouring size band +2, each community in common +2,
+    each language in common +1, same Census region +1, same state +1 more.
+    Ties: city, then state, A to Z.
+
+Where to start (the directory's recommendations, by slug in RULES):
+    each worry it answers +3, each missing thing it would set up +2,
+    something you have that it builds on +1, something you have that it would set up -2,
+    three or more languages +1 for language planning.
+    Ties: the directory's own order (strategy area, then position).
+
+A rule naming a recommendation that curators have since deleted is simply never met.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from departments.models import SizeBand
+from departments.states import State, region_of
+
+# Departments like yours: what a profiled department earns for each thing it shares with the city.
+# Size weighs most: a town of 10,000 and a city of 8 million run very different programs.
+SAME_SIZE_BAND = 4
+NEIGHBOURING_SIZE_BAND = 2
+EACH_SHARED_COMMUNITY = 2
+EACH_SHARED_LANGUAGE = 1
+SAME_REGION = 1
+SAME_STATE = 1
+SIMILAR_DEPARTMENTS_SHOWN = 5
+
+# Where to start: what a recommendation gains or loses from each answer.
+WORRY = 3
+MISSING = 2
+BUILDS_ON = 1
+ALREADY_IN_PLACE = -2
+SEVERAL_LANGUAGES = 1
+SEVERAL_LANGUAGES_FROM = 3
+START_HERE_COUNT = 6
+
+YES, NO = "yes", "no"
+
+
+class Existing(models.TextChoices):
+    """What a city may already have; each is a yes / no / not sure question on the form."""
+
+    INTERPRETERS = "interpreters", _("Bilingual officers or interpreters")
+    LIAISON = "liaison", _("A liaison officer or unit for immigrant residents")
+    STATUS_POLICY = "status_policy", _("A written policy on asking about immigration status")
+    ADVISORY_GROUP = "advisory_group", _("An advisory group of immigrant residents")
+    OUTREACH_EVENTS = "outreach_events", _("Outreach events, such as fairs, forums or classes")
+    PARTNERSHIPS = "partnerships", _("Partnerships with community organizations or other agencies")
+
+
+class Concern(models.TextChoices):
+    UNREPORTED = "unreported", _("Crimes go unreported")
+    DEPORTATION = "deportation", _("Fear of deportation")
+    LANGUAGE = "language", _("Language barriers")
+    CULTURE = "culture", _("Cultural misunderstandings")
+    REPRESENTATION = "representation", _("Few officers who reflect the community")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When the city gave this answer, each named recommendation gains (or loses) the points."""
+
+    when: str  # the answer as the plan's address writes it: "concern=language", "interpreters=no"
+    points: int
+    reason: str
+    recommendations: tuple[str, ...]
+
+
+RULES = (
+    # Worries.
+    Rule(
+        "concern=unreported",
+        WORRY,
+        _("You worry that crimes go unreported."),
+        (
+            "dont-ask-status",
+            "translated-safety-information",
+            "keep-community-leaders-informed",
+            "u-visa-certification",
+            "go-to-the-community",
+            "classes-and-workshops",
+        ),
+    ),
+    Rule(
+        "concern=deportation",
+        WORRY,
+        _("You worry about fear of deportation."),
+        (
+            "dont-ask-status",
+            "separate-local-from-federal-enforcement",
+            "explain-the-policy-publicly",
+            "protect-sensitive-information",
+            "target-serious-offenders",
+            "u-visa-certification",
+        ),
+    ),
+    Rule(
+        "concern=language",
+        WORRY,
+        _("You worry about language barriers."),
+        (
+            "written-language-access-plan",
+            "language-needs-assessment",
+            "make-interpreters-reachable",
+            "translated-safety-information",
+            "civilian-bilingual-staff",
+            "pool-language-resources",
+        ),
+    ),
+    Rule(
+        "concern=culture",
+        WORRY,
+        _("You worry about cultural misunderstandings."),
+        (
+            "cultural-and-language-training",
+            "community-police-academies",
+            "informal-contact",
+            "classes-and-workshops",
+            "dedicated-liaisons",
+            "faith-communities",
+        ),
+    ),
+    Rule(
+        "concern=representation",
+        WORRY,
+        _("You worry that few officers reflect the community."),
+        ("recruit-from-immigrant-communities", "civilian-bilingual-staff", "advisory-committees"),
+    ),
+    # What the city said it does not have: the recommendations that would set it up.
+    Rule(
+        "interpreters=no",
+        MISSING,
+        _("You said there are no bilingual officers or interpreters."),
+        (
+            "written-language-access-plan",
+            "language-needs-assessment",
+            "make-interpreters-reachable",
+            "civilian-bilingual-staff",
+            "pool-language-resources",
+        ),
+    ),
+    Rule(
+        "liaison=no",
+        MISSING,
+        _("You said there is no liaison for immigrant residents."),
+        ("dedicated-liaisons", "keep-community-leaders-informed"),
+    ),
+    Rule(
+        "status_policy=no",
+        MISSING,
+        _("You said there is no written policy on immigration-status questions."),
+        ("dont-ask-status", "separate-local-from-federal-enforcement", "protect-sensitive-information"),
+    ),
+    Rule(
+        "advisory_group=no",
+        MISSING,
+        _("You said there is no advisory group of immigrant residents."),
+        ("advisory-committees",),
+    ),
+    Rule(
+        "outreach_events=no",
+        MISSING,
+        _("You said there are no outreach events."),
+        ("informal-contact", "go-to-the-community", "community-police-academies", "classes-and-workshops"),
+    ),
+    Rule(
+        "partnerships=no",
+        MISSING,
+        _("You said there are no partnerships with community organizations or other agencies."),
+        ("health-and-community-organizations", "faith-communities", "multi-agency-partnership"),
+    ),
+    # What the city already has: less urgent to set up again, or a base to build on.
+    Rule(
+        "interpreters=yes",
+        ALREADY_IN_PLACE,
+        _("You already have bilingual officers or interpreters, so this is less urgent."),
+        ("civilian-bilingual-staff",),
+    ),
+    Rule(
+        "interpreters=yes",
+        BUILDS_ON,
+        _("You already have bilingual officers or interpreters; this makes them easier to reach."),
+        ("make-interpreters-reachable",),
+    ),
+    Rule(
+        "liaison=yes",
+        ALREADY_IN_PLACE,
+        _("You already have a liaison for immigrant residents, so this is less urgent."),
+        ("dedicated-liaisons",),
+    ),
+    Rule(
+        "liaison=yes",
+        BUILDS_ON,
+        _("You already have a liaison; this spreads what the liaison knows across the department."),
+        ("department-wide-liaison-network",),
+    ),
+    Rule(
+        "status_policy=yes",
+        ALREADY_IN_PLACE,
+        _("You already have a written policy on immigration-status questions, so this is less urgent."),
+        ("dont-ask-status",),
+    ),
+    Rule(
+        "status_policy=yes",
+        BUILDS_ON,
+        _("You already have a written policy; it only helps if residents hear about it."),
+        ("explain-the-policy-publicly",),
+    ),
+    Rule(
+        "advisory_group=yes",
+        ALREADY_IN_PLACE,
+        _("You already have an advisory group of immigrant residents, so this is less urgent."),
+        ("advisory-committees",),
+    ),
+    Rule(
+        "outreach_events=yes",
+        ALREADY_IN_PLACE,
+        _("You already hold outreach events, so this is less urgent."),
+        ("informal-contact",),
+    ),
+    Rule(
+        "partnerships=yes",
+        ALREADY_IN_PLACE,
+        _("You already have partnerships with community organizations, so this is less urgent."),
+        ("health-and-community-organizations",),
+    ),
+    # Many languages call for planning which to cover first.
+    Rule(
+        "languages=several",
+        SEVERAL_LANGUAGES,
+        format_lazy(_("You listed {count} or more languages."), count=SEVERAL_LANGUAGES_FROM),
+        ("language-needs-assessment", "pool-language-resources", "make-interpreters-reachable"),
+    ),
+)
+
+# For the page's "how this plan is put together": the weights, in words.
+DEPARTMENT_WEIGHTS = [
+    (SAME_SIZE_BAND, _("the same size band as your city")),
+    (NEIGHBOURING_SIZE_BAND, _("the next size band up or down")),
+    (EACH_SHARED_COMMUNITY, _("each community you named that it also serves")),
+    (EACH_SHARED_LANGUAGE, _("each language you named that it also works in")),
+    (SAME_REGION, _("the same Census region")),
+    (SAME_STATE, _("the same state (on top of the region)")),
+]
+RECOMMENDATION_WEIGHTS = [
+    (WORRY, _("each of your worries it answers")),
+    (MISSING, _("each thing you said is missing that it would set up")),
+    (BUILDS_ON, _("something you already have that it builds on")),
+    (ALREADY_IN_PLACE, _("something you already have that it would set up")),
+    (
+        SEVERAL_LANGUAGES,
+        format_lazy(_("language planning, if you listed {count} or more languages"), count=SEVERAL_LANGUAGES_FROM),
+    ),
+]
+
+
+def possible_answers():
+    """Every answer a rule may name: what the form can give."""
+    answers = {f"concern={concern}" for concern in Concern.values}
+    answers |= {f"{item}={value}" for item in Existing.values for value in (YES, NO)}
+    return answers | {"languages=several"}
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What a city told the plan form. Empty values mean "not given" or "not sure"."""
+
+    size: str = ""  # a SizeBand value
+    population: int | None = None
+    state: str = ""  # a USPS code
+    communities: tuple[str, ...] = ()  # Community slugs
+    languages: tuple[str, ...] = ()  # Language codes
+    other_communities: tuple[str, ...] = ()  # typed by the visitor: echoed, never matched
+    other_languages: tuple[str, ...] = ()
+    existing: dict = field(default_factory=dict)  # {Existing value: YES or NO}; "not sure" is absent
+    concerns: tuple[str, ...] = ()
+
+    @property
+    def size_band(self):
+        """The band the population falls in, else the band chosen, else None."""
+        if self.population is not None:
+            return SizeBand.for_population(self.population)
+        return SizeBand(self.size) if self.size else None
+
+    @property
+    def region(self):
+        return region_of(self.state) if self.state else None
+
+    @property
+    def state_label(self):
+        return State(self.state).label if self.state else ""
+
+    def given(self):
+        """The answers as RULES name them, e.g. {"concern=language", "interpreters=no"}."""
+        given = {f"concern={concern}" for concern in self.concerns}
+        given |= {f"{item}={value}" for item, value in self.existing.items()}
+        if len(self.languages) + len(self.other_languages) >= SEVERAL_LANGUAGES_FROM:
+            given.add("languages=several")
+        return given
+
+    def has(self, item):
+        return self.existing.get(item) == YES
+
+    def lacks(self, item):
+        return self.existing.get(item) == NO
+
+
+@dataclass(frozen=True)
+class Reason:
+    points: int
+    text: str
+
+
+@dataclass
+class Match:
+    """A department or recommendation, with the reasons (and so the points) that placed it."""
+
+    item: object
+    reasons: list = field(default_factory=list)
+
+    @property
+    def points(self):
+        return sum(reason.points for reason in self.reasons)
+
+
+@dataclass(frozen=True)
+class DepartmentProfile:
+    """What the rules compare: a department's size, place, and who its published practices serve."""
+
+    department: object
+    size_band: str
+    state: str
+    city: str
+    communities: frozenset = frozenset()  # Community slugs
+    languages: frozenset = frozenset()  # Language codes
+
+
+def size_band_distance(first, second):
+    bands = list(SizeBand)
+    return abs(bands.index(SizeBand(first)) - bands.index(SizeBand(second)))
+
+
+def department_reasons(answers, profile, names):
+    """Why a department is like the city; `names` gives {"community": {slug: name}, "language": {code: name}}."""
+    reasons = []
+    band = answers.size_band
+    if band and profile.size_band:
+        distance = size_band_distance(band, profile.size_band)
+        if distance == 0:
+            reasons.append(Reason(SAME_SIZE_BAND, _("Same size band: %(band)s") % {"band": band.label}))
+        elif distance == 1:
+            label = SizeBand(profile.size_band).label
+            reasons.append(Reason(NEIGHBOURING_SIZE_BAND, _("Close in size: %(band)s") % {"band": label}))
+    shared = [slug for slug in answers.communities if slug in profile.communities]
+    if shared:
+        text = ngettext(
+            "Also serves one of your communities: %(names)s",
+            "Also serves %(count)s of your communities: %(names)s",
+            len(shared),
+        ) % {"count": len(shared), "names": ", ".join(names["community"].get(slug, slug) for slug in shared)}
+        reasons.append(Reason(EACH_SHARED_COMMUNITY * len(shared), text))
+    shared = [code for code in answers.languages if code in profile.languages]
+    if shared:
+        text = ngettext(
+            "Also works in one of your languages: %(names)s",
+            "Also works in %(count)s of your languages: %(names)s",
+            len(shared),
+        ) % {"count": len(shared), "names": ", ".join(names["language"].get(code, code) for code in shared)}
+        reasons.append(Reason(EACH_SHARED_LANGUAGE * len(shared), text))
+    region = answers.region
+    if region and region_of(profile.state) == region:
+        reasons.append(Reason(SAME_REGION, _("Same region: %(region)s") % {"region": region.label}))
+    if answers.state and profile.state == answers.state:
+        reasons.append(Reason(SAME_STATE, _("Same state: %(state)s") % {"state": answers.state_label}))
+    return reasons
+
+
+def rank_departments(answers, profiles, names):
+    """Every profile as a Match, most alike first; ties by city, then state."""
+    matches = [Match(profile, department_reasons(answers, profile, names)) for profile in profiles]
+    return sorted(matches, key=lambda match: (-match.points, match.item.city, match.item.state))
+
+
+def recommendation_reasons(given, slug):
+    """Why a recommendation moves up or down, from the answers given (as Answers.given() names them)."""
+    return [Reason(rule.points, rule.reason) for rule in RULES if rule.when in given and slug in rule.recommendations]
+
+
+def rank_recommendations(answers, recommendations):
+    """Every recommendation as a Match, most urgent first.
+
+    `recommendations` come in the directory's order (area, then position); the sort is stable,
+    so equal points keep that order.
+    """
+    given = answers.given()
+    matches = [Match(rec, recommendation_reasons(given, rec.slug)) for rec in recommendations]
+    return sorted(matches, key=lambda match: -match.points)
+
+
+def general_start(ranked):
+    """For a city whose answers point nowhere in particular: each area's first recommendation
+    that is not already in place, in the directory's order."""
+    seen_areas, start = set(), []
+    in_directory_order = sorted(ranked, key=lambda m: (m.item.area.position, m.item.position, m.item.title))
+    for match in (m for m in in_directory_order if m.points >= 0):
+        if match.item.area_id not in seen_areas:
+            seen_areas.add(match.item.area_id)
+            start.append(match)
+    return start
