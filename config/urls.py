@@ -13,5 +13,6 @@ urlpatterns = [
     path("about/", practice_views.about, name="about"),
     path("", include("practices.urls")),
     path("", include("departments.urls")),
+    path("", include("planning.urls")),
     path("admin/", admin.site.urls),
 ]

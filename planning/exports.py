@@ -1,0 +1,144 @@
+"""A plan as a file to keep: a CSV checklist for a spreadsheet, or the whole plan as Markdown."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .templatetags.plan_tags import signed
+
+# A cell starting with one of these is run as a formula by spreadsheet software (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PROVENANCE = gettext_lazy(
+    "These recommendations are compiled by this directory from cited public guidance; they are not "
+    "quoted from the National League of Cities' report. The order comes from this directory's rules "
+    "applied to your answers."
+)
+MARKDOWN_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>|#"})
+
+
+def spreadsheet_safe(value):
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def markdown_safe(value):
+    """Plain text that Markdown shows as written, on one line."""
+    return " ".join(str(value).split()).translate(MARKDOWN_SPECIAL)
+
+
+def reasons_text(match):
+    return " ".join(f"{reason.text} ({signed(reason.points)})" for reason in match.reasons)
+
+
+def filename(plan, extension):
+    parts = ["public-safety-plan", plan.answers.size_band or "", plan.answers.state.lower()]
+    return slugify("-".join(part for part in parts if part)) + f".{extension}"
+
+
+def download(content, content_type, name):
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=name)},
+    )
+
+
+def as_csv(plan, absolute):
+    """One row per first step, with a blank "Done" column to tick in a spreadsheet."""
+    buffer = io.StringIO()
+    # The byte-order mark tells spreadsheet software the file is UTF-8.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Step"),
+            _("Done"),
+            _("Recommendation"),
+            _("Action"),
+            _("Why it is suggested"),
+            _("Practices that show it"),
+            _("Compiled from"),
+            _("Read more"),
+        ]
+    )
+    matches = {match.item.pk: match for match in plan.start_here}
+    examples = {match.item.pk: examples for match, examples in plan.start_here_with_examples}
+    for number, recommendation, action in plan.checklist:
+        shown = "; ".join(
+            f"{example.practice.department.place}: {example.practice.title} "
+            f"({absolute(example.practice.get_absolute_url())})"
+            for example in examples[recommendation.pk]
+        )
+        sources = "; ".join(
+            f"{source.title} ({source.url})" if source.url else source.title for source in recommendation.sources.all()
+        )
+        row = [
+            number,
+            "",
+            recommendation.title,
+            action,
+            reasons_text(matches[recommendation.pk]),
+            shown,
+            sources,
+            absolute(recommendation.get_absolute_url()),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return download(buffer.getvalue(), "text/csv; charset=utf-8", filename(plan, "csv"))
+
+
+def as_markdown(plan, absolute, share_url):
+    md = markdown_safe
+    lines = [f"# {md(_('A starting plan for public-safety outreach to immigrant residents'))}", ""]
+    lines += [md(_("Made with the Immigrant Public-Safety Practices directory. Open or change this plan:")), ""]
+    lines += [f"<{share_url}>", "", f"## {md(_('Your answers'))}", ""]
+    lines += [f"- **{md(question)}:** {md(answer)}" for question, answer in plan.summary()]
+
+    lines += ["", f"## {md(_('Departments like yours'))}", ""]
+    for position, match in enumerate(plan.similar_departments, start=1):
+        department = match.item.department
+        name = f" ({md(department.name)})" if department.name else ""
+        lines.append(f"{position}. **{md(department.city)}, {md(department.get_state_display())}**{name}")
+        lines += [f"   - {md(reason.text)} ({signed(reason.points)})" for reason in match.reasons]
+        lines += [
+            f"   - {md(_('Practice'))}: [{md(practice.title)}]({absolute(practice.get_absolute_url())})"
+            for practice in department.practices.all()
+        ]
+    if not plan.similar_departments:
+        lines.append(md(_("None of the profiled departments shares your answers yet.")))
+
+    lines += ["", f"## {md(_('Where to start: a checklist'))}", ""]
+    lines += [md(PROVENANCE), ""]
+    for position, (match, examples) in enumerate(plan.start_here_with_examples, start=1):
+        recommendation = match.item
+        lines += [f"### {position}. {md(recommendation.title)}", ""]
+        if match.reasons:
+            lines.append(f"{md(_('Why it is suggested'))}:")
+            lines += [f"- {md(reason.text)} ({signed(reason.points)})" for reason in match.reasons]
+            lines.append("")
+        lines += [f"- [ ] {md(action)}" for action in recommendation.action_list]
+        lines.append("")
+        if examples:
+            lines.append(f"{md(_('Practices that show it'))}:")
+            lines += [
+                f"- [{md(example.practice.department.place)}: {md(example.practice.title)}]"
+                f"({absolute(example.practice.get_absolute_url())}): {md(example.link.note)}"
+                for example in examples
+            ]
+            lines.append("")
+        sources = [
+            f"{md(source.title)} (<{source.url}>)" if source.url else md(source.title)
+            for source in recommendation.sources.all()
+        ]
+        lines += [f"{md(_('Compiled from'))}: {'; '.join(sources)}", ""]
+    if plan.less_urgent:
+        lines += [f"## {md(_('Less urgent for you'))}", ""]
+        lines += [f"- {md(match.item.title)}: {md(reasons_text(match))}" for match in plan.less_urgent]
+        lines.append("")
+    lines.append(f"{md(_('All recommendations'))}: <{absolute(reverse('practices:recommendations'))}>")
+    return download("\n".join(lines) + "\n", "text/markdown; charset=utf-8", filename(plan, "md"))
