@@ -72,7 +72,8 @@ def as_csv(plan, absolute):
     for number, recommendation, action in plan.checklist:
         shown = "; ".join(
             f"{example.practice.department.place}: {example.practice.title} "
-            f"({absolute(example.practice.get_absolute_url())})"
+            + (f"({example.status_now}) " if example.status_now else "")
+            + f"({absolute(example.practice.get_absolute_url())})"
             for example in examples[recommendation.pk]
         )
         sources = "; ".join(
@@ -127,7 +128,9 @@ def as_markdown(plan, absolute, share_url):
             lines.append(f"{md(_('Practices that show it'))}:")
             lines += [
                 f"- [{md(example.practice.department.place)}: {md(example.practice.title)}]"
-                f"({absolute(example.practice.get_absolute_url())}): {md(example.link.note)}"
+                f"({absolute(example.practice.get_absolute_url())})"
+                + (f" ({md(example.status_now)})" if example.status_now else "")
+                + f": {md(example.link.note)}"
                 for example in examples
             ]
             lines.append("")

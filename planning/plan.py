@@ -29,6 +29,13 @@ class Example:
     def practice(self):
         return self.link.practice
 
+    @property
+    def status_now(self):
+        """ "Ended" or "Running in a changed form" once a curator has checked; empty otherwise."""
+        if self.practice.current_status in {Practice.CurrentStatus.ENDED, Practice.CurrentStatus.CHANGED}:
+            return self.practice.get_current_status_display()
+        return ""
+
 
 def department_profiles():
     """The profiled departments with published practices, as the rules compare them."""
