@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -185,7 +186,7 @@ class PlanForm(forms.Form):
                     "Change one, or leave one empty."
                 )
                 % {
-                    "population": f"{population:,}",
+                    "population": number_format(population, force_grouping=True),
                     "band": SizeBand.for_population(population).label,
                     "chosen": SizeBand(size).label,
                 },

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Prefetch
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from departments.models import Department
@@ -162,7 +163,7 @@ class Plan:
         if answers.size_band and answers.population is not None:
             size = _("%(band)s (population %(population)s)") % {
                 "band": answers.size_band.label,
-                "population": f"{answers.population:,}",
+                "population": number_format(answers.population, force_grouping=True),
             }
         else:
             size = answers.size_band.label if answers.size_band else not_given
