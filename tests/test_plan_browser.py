@@ -144,7 +144,14 @@ def test_the_plan_prints_as_a_clean_handout(browser, site, screenshot):
     print_button = browser.find_element(By.CSS_SELECTOR, "[data-print]")
     assert print_button.is_displayed(), "with JavaScript the page offers a Print button"
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 700, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    )
     try:
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the printed plan runs {overflow}px off the page"
         for hidden in [
             ".site-header",
             ".site-nav",
@@ -163,6 +170,7 @@ def test_the_plan_prints_as_a_clean_handout(browser, site, screenshot):
         (ARTIFACTS / "plan-handout.pdf").write_bytes(base64.b64decode(pdf["data"]))
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_the_error_summary_links_to_each_field(browser, site):
