@@ -13,12 +13,14 @@ PYTHON ?= $(shell for candidate in python3 python3.14 python3.13 python3.12 \
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$candidate"; break; fi; done)
 
-.PHONY: run test install install-dev migrate seed check lint format collectstatic clean help
+.PHONY: run test install install-dev migrate seed check lint format collectstatic bench clean help
 
 help:
 	@echo "make run     set up and serve the site on http://$(HOST):$(PORT)/ (debug mode)"
 	@echo "make test    set up and run every test (DATABASE_URL picks the database; SQLite by default)"
 	@echo "make lint    ruff;  make check    Django system checks and missing migrations"
+	@echo "make bench   build 20,000 practices in a scratch database, serve them with gunicorn, load each page"
+	@echo "             (BENCH_ARGS=\"--database sqlite --practices 5000 ...\"; see bench/run.py --help)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found. Install one (e.g. pyenv install 3.13) or set PYTHON=/path/to/python3.13." >&2; exit 1; }
@@ -62,6 +64,13 @@ lint: install-dev
 format: install-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Not part of CI: minutes of load on a scratch database (PostgreSQL production_bench by default).
+BENCH_ARGS ?=
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package) for the load"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,14 +1,20 @@
 """Settings for the immigrant public-safety practices directory.
 
-One module, configured by environment variables (see .env.example). It fails closed:
-without DJANGO_DEBUG=1 it refuses to start unless a secret key and allowed hosts are set.
+One module, configured by environment variables (see .env.example and the README). It fails
+closed: without DJANGO_DEBUG=1 it refuses to start unless a secret key and allowed hosts are
+set, and it is secure by default (HTTPS redirect, HSTS, secure cookies, an enforced
+Content-Security-Policy); `manage.py check --deploy` stays silent with the production variables.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +63,52 @@ if not ALLOWED_HOSTS:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# HTTPS. On by default outside debug mode. Behind a proxy that terminates TLS, set
+# DJANGO_SECURE_PROXY_SSL_HEADER=1 so that Django trusts the proxy's X-Forwarded-Proto (the proxy
+# must set it on every request, overwriting what a client sent); set DJANGO_SECURE_SSL_REDIRECT=0
+# only if the proxy itself redirects plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# /healthz answers load balancers on plain HTTP (it is answered before this setting applies too).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def csp_hash(source):
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
+
+
+# Inline attributes in third-party admin pages (django-import-export's export form, the history
+# list of django-simple-history), allowed one by one by hash ('unsafe-hashes'): nothing else inline.
+ADMIN_INLINE_HANDLERS = ["onSelectToggleChange(event)"]
+ADMIN_INLINE_STYLES = ["padding: 0;", "font-weight: bold;", "border-top: 0"]
+
+# Content-Security-Policy, enforced. Everything comes from this site; no inline script or style
+# runs unless it carries the per-request nonce (templates: nonce="{{ csp_nonce }}") or is one of
+# the attributes above. The admin works under it (tests/test_served.py checks in Chromium).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_HASHES, *map(csp_hash, ADMIN_INLINE_HANDLERS)],
+    "style-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_HASHES, *map(csp_hash, ADMIN_INLINE_STYLES)],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,12 +126,24 @@ INSTALLED_APPS = [
     "departments",
     "practices",
     "planning",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz before host checks, HTTPS redirects, sessions or anything else.
+    "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise serves static files; its docs ask for it directly after SecurityMiddleware.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Turns "the database is unreachable" into the styled 503 page instead of a 500.
+    "config.middleware.DatabaseUnavailableMiddleware",
+    # Answers anonymous visitors from the page cache before sessions, CSRF and auth (pagecache/).
+    "pagecache.middleware.PublicPageCacheMiddleware",
+    # Inside the page cache, so that cached pages are stored compressed: once per render, not per
+    # visit. Nothing below it rewrites response bodies. (Its BREACH mitigation and Django's
+    # masked CSRF tokens cover the pages that hold a token; cached pages hold none.)
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +169,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -118,6 +183,47 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Give up on an unreachable server quickly: the visitor gets the 503 page, not a hung worker.
+    database_options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
+    if env_bool("DATABASE_POOL"):
+        # psycopg's pool instead of one persistent connection per worker (Django requires
+        # CONN_MAX_AGE = 0 with it). Each gunicorn worker process holds its own pool.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        database_options["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+            "max_idle": 300,
+        }
+        from psycopg_pool import ConnectionPool
+
+        database_options["pool"]["check"] = ConnectionPool.check_connection
+
+
+def cache_from_url(url):
+    """CACHES["default"] from DJANGO_CACHE_URL: locmem:// (default), redis://host:port/db, or dummy://."""
+    scheme = urlsplit(url).scheme
+    if scheme in ("", "locmem"):
+        # One cache per worker process; still correct across workers (see pagecache/).
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 1000)},
+        }
+    if scheme in ("redis", "rediss", "unix"):
+        # Shared by every worker and server; needs the redis package (in requirements.txt).
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with locmem://, redis:// or dummy://, not {url!r}.")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "").strip())}
+# Public pages are cached for anonymous visitors and invalidated by every write to the directory
+# (pagecache/). DJANGO_PAGE_CACHE=0 turns it off, e.g. to measure pages as rendered.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,7 +240,7 @@ TIME_ZONE = "America/New_York"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -151,9 +257,11 @@ if REVIEW_MAX_AGE_DAYS < 1:
 # Spreadsheet imports run in one transaction: a file with any bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# To the console (standard error, like gunicorn's error log), for the process manager to collect.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

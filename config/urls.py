@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config import views as site_views
 from practices import views as practice_views
 
 admin.site.site_header = _("Immigrant public-safety practices: curation")
@@ -15,4 +16,5 @@ urlpatterns = [
     path("", include("departments.urls")),
     path("", include("planning.urls")),
     path("admin/", admin.site.urls),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
 ]

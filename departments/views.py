@@ -1,22 +1,34 @@
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from pagecache.middleware import cache_public_page
 from practices.models import Practice
 from sources.citations import Citations
 
 from .models import Department
 
+DEPARTMENTS_PER_PAGE = 50
 
+
+@cache_public_page
 def department_list(request):
     published = Practice.objects.published()
     departments = (
         Department.objects.public()
         .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
-        .order_by("city", "state")
+        .order_by("city", "state", "pk")
     )
-    return render(request, "departments/department_list.html", {"departments": departments})
+    page = Paginator(departments, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "departments": page,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
+    return render(request, "departments/department_list.html", context)
 
 
+@cache_public_page
 def department_detail(request, slug):
     preview = Practice.can_preview(request.user)
     departments = Department.objects.all() if preview else Department.objects.public()

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
+from pagecache.middleware import cache_public_page
 from practices.browse import filter_options
 from sources.citations import Citations
 
@@ -9,6 +10,7 @@ from .forms import PlanForm, answers_query
 from .plan import Plan
 
 
+@cache_public_page
 def plan(request):
     options = filter_options()
     # Any answer in the address, even an empty one, asks for a plan; a bare /plan/ shows the form.

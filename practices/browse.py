@@ -30,6 +30,9 @@ LINKED_FACETS = {
     "community": (PracticeCommunity, "community__slug"),
     "language": (PracticeLanguage, "language__code"),
 }
+# A practice names a community once per source that says so; its other links are unique per
+# practice (a database constraint), so those counts need no DISTINCT, which costs a sort.
+REPEATABLE_LINKS = {"community"}
 FACET_LABELS = {
     "kind": _("Kind of practice"),
     "area": _("Strategy area"),
@@ -192,7 +195,7 @@ class PracticeBrowse:
             rows = (
                 link_model.objects.filter(practice__in=self._without(name).values("pk"))
                 .values(lookup)
-                .annotate(count=Count("practice_id", distinct=True))
+                .annotate(count=Count("practice_id", distinct=name in REPEATABLE_LINKS))
                 .values_list(lookup, "count")
             )
             counts[name] = dict(rows)

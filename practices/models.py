@@ -453,6 +453,19 @@ class Practice(VersionedModel):
         indexes = [
             models.Index(fields=["status", "year_started"], name="practice_status_year_idx"),
             search.SearchIndex(fields=["search_vector"], name="practice_search_vector_idx"),
+            # At scale: counts and facets read published ids (and departments) from this index
+            # alone, the first browse page in report order reads one page of the next one, and
+            # the report's own entries (home, about) come from the last.
+            models.Index(fields=["status", "entry_kind", "department", "id"], name="practice_published_idx"),
+            # (PostgreSQL sorts ascending NULLs last, as the browse order does.)
+            models.Index(
+                fields=["report_order", "title"],
+                condition=Q(status=PracticeStatus.PUBLISHED),
+                name="practice_report_order_idx",
+            ),
+            models.Index(
+                fields=["report_order"], condition=Q(report_page__isnull=False), name="practice_in_report_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

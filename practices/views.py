@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from departments.models import Department
+from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 from sources.models import ReportNote, Source
 
@@ -22,20 +23,24 @@ from .models import (
 )
 
 
+@cache_public_page
 def home(request):
     published = Practice.objects.published()
     counted = {"count": Count("practices", filter=Q(practices__in=published))}
+    # The cards show the departments the report profiles: a few, however large the directory grows.
+    in_report = published.filter(report_page__isnull=False)
     context = {
         "practice_count": published.filter(entry_kind=Practice.EntryKind.GOOD_PRACTICE).count(),
         "kinds": PracticeKind.objects.annotate(**counted).filter(count__gt=0),
         "areas": StrategyArea.objects.annotate(**counted).filter(count__gt=0),
-        "departments": Department.objects.public()
-        .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
+        "departments": Department.objects.filter(Exists(in_report.filter(department=OuterRef("pk"))))
+        .prefetch_related(Prefetch("practices", queryset=in_report.order_by("report_order")))
         .order_by("city", "state"),
     }
     return render(request, "practices/home.html", context)
 
 
+@cache_public_page
 def practice_list(request):
     browse = PracticeBrowse(request.GET, Practice.objects.published())
     page = browse.page(request.GET.get("page"))
@@ -49,6 +54,7 @@ def practice_list(request):
     return render(request, "practices/practice_list.html", context)
 
 
+@cache_public_page
 def practice_detail(request, slug):
     practices = (
         Practice.objects.visible_to(request.user)
@@ -82,6 +88,7 @@ def practice_detail(request, slug):
     return render(request, "practices/practice_detail.html", context)
 
 
+@cache_public_page
 def recommendations(request):
     examples = RecommendationExample.objects.filter(practice__in=Practice.objects.published()).select_related(
         "practice__department", "source"
@@ -95,6 +102,7 @@ def recommendations(request):
     return render(request, "practices/recommendations.html", {"areas": areas, "citations": Citations()})
 
 
+@cache_public_page
 def about(request):
     notes = ReportNote.objects.select_related("source").order_by("topic", "position")
     by_topic = {}
@@ -104,6 +112,7 @@ def about(request):
         "report": Source.objects.filter(key=Source.NLC_REPORT_KEY).first(),
         "notes": by_topic,
         "contents": Practice.objects.published()
+        .filter(report_page__isnull=False)
         .select_related("department")
         .order_by(F("report_order").asc(nulls_last=True), "title"),
         "citations": Citations(),

@@ -1,0 +1,50 @@
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
+
+
+class ContentVersion(models.Model):
+    """One row whose `version` changes, in the same transaction, with every write to public content.
+
+    Database triggers (see triggers.py) set it, so every way of writing is covered: the admin,
+    bulk updates, loaddata, a shell session. Pages are cached under the version they were
+    rendered at, so a committed edit changes the key every worker process looks up next.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="content_version_single_row")]
+
+    def __str__(self):
+        return str(self.version)
+
+
+VERSION_QUERY = f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id = 1"
+
+
+def current_version(using=DEFAULT_DB_ALIAS):
+    """The version of public content as committed now: one single-row read by primary key.
+
+    Every cached page pays for this, so it is plain SQL (the ORM would cost more than the
+    query), and it doubles as the request's connection health check: with CONN_HEALTH_CHECKS
+    Django would first send `SELECT 1` over a reused connection, one more round trip. Here a
+    reused connection that turns out broken is closed and the read retried once on a new one,
+    which is what Django's check would have done.
+    """
+    connection = connections[using]
+    if connection.health_check_enabled and connection.connection is not None and not connection.health_check_done:
+        connection.health_check_done = True
+        try:
+            return read_version(connection)
+        except DatabaseError:
+            if connection.in_atomic_block:
+                raise
+            connection.close()
+    return read_version(connection)
+
+
+def read_version(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_QUERY)
+        row = cursor.fetchone()
+    return row[0] if row else None
