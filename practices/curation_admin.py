@@ -10,8 +10,10 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .curation import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
+from .history import links_as_of, links_recorded_once
 
 
 def names_of(objects, limit=5):
@@ -74,10 +76,32 @@ class CurationAdmin(SimpleHistoryAdmin):
         foreign_keys = [field.name for field in history_manager.model.tracked_fields if field.many_to_one]
         return history_manager.filter(**{pk_name: object_id}).select_related("history_user", *foreign_keys)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        # On the revert page ``obj`` is the chosen version, whose links (kinds, areas, sources) live
+        # in its historical record: the form starts from them, not from the entry's current links.
+        record = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        links = links_as_of(record) if record is not None else None
+        if not links:
+            return form_class
+
+        class RevertForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, pks in links.items():
+                    if name in self.fields:
+                        self.initial[name] = pks
+
+        return RevertForm
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The revert form checks the version like the change form; the check locks the row until commit.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        with links_recorded_once(form.instance):
+            super().save_related(request, form, formsets, change)
 
     # A part's entry is saved first, as when the part is saved in the entry's own form: its history
     # then lists the entry's change before the part's.

@@ -443,8 +443,11 @@ class Practice(VersionedModel):
     )
 
     objects = PracticeQuerySet.as_manager()
-    # The search columns are derived from the rest; history need not keep copies.
-    history = HistoricalRecords(excluded_fields=["search_names", "search_facts", "search_vector"])
+    # The search columns are derived from the rest; history need not keep copies. Kinds and areas
+    # are plain links, recorded with each version (communities and languages keep their own history).
+    history = HistoricalRecords(
+        excluded_fields=["search_names", "search_facts", "search_vector"], m2m_fields=[kinds, areas]
+    )
 
     class Meta:
         ordering = ["report_order", "title"]
@@ -764,7 +767,7 @@ class Fact(models.Model):
         help_text=_("Other sources that say the same."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[additional_sources])
 
     class Meta:
         ordering = ["practice", "section", "position", "pk"]
@@ -822,7 +825,8 @@ class Recommendation(VersionedModel):
     )
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Its examples are RecommendationExample rows, which keep their own history.
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["area__position", "position", "title"]

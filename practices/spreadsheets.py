@@ -13,6 +13,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from .history import links_recorded_once
+
 
 def quoted(values):
     return get_text_list([f"“{value}”" for value in values], _("and"))
@@ -119,6 +121,10 @@ class DirectoryResource(resources.ModelResource):
                     errors[field.attribute] = ValidationError(str(error), code="invalid")
         if errors:
             raise ValidationError(errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        with links_recorded_once(instance):
+            super().save_m2m(instance, row, **kwargs)
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):

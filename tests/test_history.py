@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from departments.models import Department
+from practices.history import link_fields, link_history_model, links_as_of
 from practices.management.commands.seed import LOADED_REASON, history_tracked_models
 from practices.models import (
     Community,
@@ -135,3 +136,70 @@ def test_a_deleted_fact_can_be_restored_from_its_history(curator_client):
     revert_url = reverse("admin:practices_fact_simple_history", args=[pk, deleted.history_id])
     assert curator_client.post(revert_url, form_data(curator_client.get(revert_url))).status_code == 302
     assert Fact.objects.get(pk=pk).text == text
+
+
+def kind_slugs(practice_or_record):
+    return sorted(kind.slug for kind in practice_or_record.kinds.all())
+
+
+def recorded_kinds(record):
+    """The kinds a historical record of a practice keeps (its links as they were)."""
+    return sorted(PracticeKind.objects.filter(pk__in=links_as_of(record)["kinds"]).values_list("slug", flat=True))
+
+
+def test_seed_records_each_loaded_version_with_its_links():
+    for practice in Practice.objects.prefetch_related("kinds", "areas"):
+        links = links_as_of(practice.history.get())
+        assert sorted(links["kinds"]) == sorted(kind.pk for kind in practice.kinds.all())
+        assert sorted(links["areas"]) == sorted(area.pk for area in practice.areas.all())
+    for recommendation in Recommendation.objects.all():
+        assert sorted(links_as_of(recommendation.history.get())["sources"]) == sorted(
+            recommendation.sources.values_list("pk", flat=True)
+        )
+
+
+def test_an_edit_of_kinds_is_one_record_with_the_new_kinds_and_shows_in_the_diff(curator_client, curator):
+    practice = Practice.objects.get(slug="storm-lake-ia")
+    loaded, original_kinds = practice.history.get(), kind_slugs(practice)
+    kept = practice.kinds.first()
+    data = form_data(curator_client.get(admin_url(Practice, "change", practice.pk)))
+    assert (
+        curator_client.post(admin_url(Practice, "change", practice.pk), {**data, "kinds": [kept.pk]}).status_code == 302
+    )
+
+    assert practice.history.count() == 2
+    latest = practice.history.first()
+    assert (latest.history_user, recorded_kinds(latest)) == (curator, [kept.slug])
+    assert "kinds" in latest.diff_against(loaded).changed_fields
+    assert recorded_kinds(loaded) == original_kinds != [kept.slug]
+
+
+def test_revert_restores_the_kinds_and_areas_of_the_chosen_version(curator_client):
+    practice = Practice.objects.get(slug="storm-lake-ia")
+    original_kinds, original_areas = kind_slugs(practice), sorted(practice.areas.values_list("slug", flat=True))
+    assert len(original_kinds) > 1 and original_areas
+    loaded = practice.history.get()
+    data = form_data(curator_client.get(admin_url(Practice, "change", practice.pk)))
+    edited = {**data, "kinds": [practice.kinds.first().pk], "areas": []}
+    assert curator_client.post(admin_url(Practice, "change", practice.pk), edited).status_code == 302
+    assert Practice.objects.get(pk=practice.pk).areas.count() == 0
+
+    revert_url = reverse("admin:practices_practice_simple_history", args=[practice.pk, loaded.history_id])
+    assert curator_client.post(revert_url, form_data(curator_client.get(revert_url))).status_code == 302
+
+    practice = Practice.objects.get(pk=practice.pk)
+    assert kind_slugs(practice) == original_kinds
+    assert sorted(practice.areas.values_list("slug", flat=True)) == original_areas
+    assert recorded_kinds(practice.history.first()) == original_kinds
+
+
+def test_a_version_recorded_without_links_keeps_the_current_links_on_revert(curator_client):
+    """Versions from before links were recorded (see migration 0007) restore fields, not links."""
+    practice = Practice.objects.get(slug="storm-lake-ia")
+    loaded = practice.history.get()
+    for field in link_fields(Practice):
+        link_history_model(Practice, field).objects.filter(history=loaded).delete()
+    assert links_as_of(loaded) is None
+    revert_url = reverse("admin:practices_practice_simple_history", args=[practice.pk, loaded.history_id])
+    data = form_data(curator_client.get(revert_url))
+    assert sorted(data["kinds"]) == sorted(practice.kinds.values_list("pk", flat=True))

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from departments.models import Department
 from departments.resources import DepartmentResource
+from practices.history import links_as_of
 from practices.models import Practice
 from practices.resources import PracticeResource
 from sources.models import Source
@@ -122,6 +123,8 @@ def test_a_good_file_is_applied_with_history_for_each_changed_row(curator_client
     added = Practice.objects.get(slug="new-practice-ma")
     assert added.history.get().history_type == "+"
     assert set(added.kinds.all()) == set(Practice.objects.get(slug="lowell-ma").kinds.all())
+    # One record for the new row, holding the kinds it was imported with.
+    assert sorted(links_as_of(added.history.get())["kinds"]) == sorted(added.kinds.values_list("pk", flat=True))
 
 
 def test_wrong_columns_are_reported_and_nothing_is_imported(curator_client):

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from departments.models import Department
+from practices.history import record_current_links
 from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
 from sources.models import ReportNote, Source
 
@@ -54,6 +56,7 @@ def record_loaded_history():
         model.history.bulk_history_create(
             model.objects.all(), batch_size=500, default_change_reason=LOADED_REASON, default_date=loaded
         )
+        record_current_links(model, model.history.filter(history_date=loaded, history_change_reason=LOADED_REASON))
 
 
 def directory_counts():
@@ -101,7 +104,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             for model in DIRECTORY_MODELS:
                 model.objects.all().delete()
-            call_command("loaddata", *[str(path) for path in files], verbosity=0)
+            # loaddata sets links (a practice's kinds, ...) after saving each row, which history would
+            # record as a change; the first record below holds the loaded state with its links instead.
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                call_command("loaddata", *[str(path) for path in files], verbosity=0)
             Practice.objects.refresh_search_text()
             record_loaded_history()
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
