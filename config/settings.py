@@ -254,6 +254,9 @@ REVIEW_MAX_AGE_DAYS = env_int("REVIEW_MAX_AGE_DAYS", 365)
 if REVIEW_MAX_AGE_DAYS < 1:
     raise ImproperlyConfigured(f"REVIEW_MAX_AGE_DAYS must be at least 1, not {REVIEW_MAX_AGE_DAYS}.")
 
+# The public correction form takes at most this many suggestions an hour, from everyone together.
+CORRECTIONS_PER_HOUR = env_int("DJANGO_CORRECTIONS_PER_HOUR", 30)
+
 # Spreadsheet imports run in one transaction: a file with any bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 

@@ -887,6 +887,17 @@ class CorrectionStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class CorrectionSuggestionQuerySet(models.QuerySet):
+    def accepting_more(self):
+        """Whether the form takes another suggestion: at most CORRECTIONS_PER_HOUR arrive in an hour.
+
+        The form is public and anonymous; the cap keeps a flood (which the honeypot field does not
+        stop) from burying real suggestions, whichever worker or address it comes from.
+        """
+        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        return self.filter(created__gte=an_hour_ago).count() < settings.CORRECTIONS_PER_HOUR
+
+
 class CorrectionSuggestion(models.Model):
     """A visitor's suggestion that a page is wrong, out of date or missing something."""
 
@@ -911,6 +922,8 @@ class CorrectionSuggestion(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=CorrectionStatus, default=CorrectionStatus.NEW)
     curator_notes = models.TextField(_("notes for curators"), blank=True)
     created = models.DateTimeField(_("received"), db_default=Now(), editable=False)
+
+    objects = CorrectionSuggestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

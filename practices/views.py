@@ -12,6 +12,7 @@ from sources.models import ReportNote, Source
 from .browse import PracticeBrowse
 from .forms import CorrectionSuggestionForm
 from .models import (
+    CorrectionSuggestion,
     Fact,
     Practice,
     PracticeCommunity,
@@ -121,8 +122,18 @@ def about(request):
 
 
 def suggest_correction(request):
+    status = 200
     if request.method == "POST":
         form = CorrectionSuggestionForm(request.POST)
+        if not CorrectionSuggestion.objects.accepting_more():
+            form.add_error(
+                None,
+                _(
+                    "More suggestions than the curators can read have arrived in the last hour, so this one "
+                    "was not sent. Your text is still below: please send it again in an hour."
+                ),
+            )
+            status = 429
         if form.is_valid():
             suggestion = form.save(commit=False)
             suggestion.practice = practice_at(suggestion.page)
@@ -132,7 +143,8 @@ def suggest_correction(request):
     else:
         form = CorrectionSuggestionForm(initial={"page": request.GET.get("page", "")[:300]})
     page = form["page"].value() or ""
-    return render(request, "practices/suggest_correction.html", {"form": form, "practice": practice_at(page)})
+    context = {"form": form, "practice": practice_at(page)}
+    return render(request, "practices/suggest_correction.html", context, status=status)
 
 
 def practice_at(path):

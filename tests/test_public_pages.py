@@ -1,9 +1,11 @@
 """The public pages: what they show, what they hide, and how they treat bad input."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from departments.models import Department
 from practices.models import CorrectionSuggestion, Practice, Recommendation
@@ -339,6 +341,21 @@ def test_a_bad_correction_suggestion_is_explained_and_not_saved(client, data):
     assert response.status_code == 200
     assert 'class="error"' in response.text or "leave this field empty" in response.text.lower()
     assert not CorrectionSuggestion.objects.exists()
+
+
+def test_past_the_hourly_cap_a_suggestion_is_refused_politely_and_its_text_kept(client, settings):
+    settings.CORRECTIONS_PER_HOUR = 2
+    url = reverse("practices:suggest_correction")
+    for number in (1, 2):
+        assert client.post(url, {"page": "/about/", "message": f"Suggestion {number}"}).status_code == 302
+    response = client.post(url, {"page": "/about/", "message": "A third, too many for this hour."})
+    assert response.status_code == 429
+    assert "please send it again in an hour" in response.text
+    assert "A third, too many for this hour." in response.text
+    assert CorrectionSuggestion.objects.count() == 2
+    # Suggestions older than an hour no longer count.
+    CorrectionSuggestion.objects.update(created=timezone.now() - datetime.timedelta(hours=2))
+    assert client.post(url, {"page": "/about/", "message": "Later."}).status_code == 302
 
 
 def test_a_correction_suggestion_never_redirects_off_the_site(client):
