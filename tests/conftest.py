@@ -18,8 +18,12 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium driven by Selenium; flags keep it off this machine's closed network."""
+def browser(live_server):
+    """Headless Debian Chromium driven by Selenium; flags keep it off this machine's closed network.
+
+    It asks for the live server so that it quits first: Chromium's kept-alive connections then
+    close while the server may still share the test database's connection with its threads.
+    """
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
     from selenium import webdriver
