@@ -104,7 +104,8 @@ FIELDS = ("search_names", "summary", "search_facts")
 def word_pattern(token):
     """A regular expression for a word starting like ``token``, loosely ignoring English endings.
 
-    'academies' and 'academy' find each other; 'interpreting' finds 'interpreters'; 'ICE' does
+    'academies' and 'academy' find each other; 'interpreting' finds 'interpreters', 'deportation'
+    finds 'deport'; 'ICE' does
     not find 'police'; 'policy' does not find 'police'.
     """
     word = token.lower()
@@ -112,7 +113,7 @@ def word_pattern(token):
         return rf"\b{re.escape(word[:-3])}(y|ies)"
     if word.endswith("y") and len(word) > 3:
         return rf"\b{re.escape(word[:-1])}(y|ies)"
-    for suffix in ("ing", "ed", "es", "s"):
+    for suffix in ("ations", "ation", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return rf"\b{re.escape(word[: -len(suffix)])}"
     return rf"\b{re.escape(word)}"

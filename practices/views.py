@@ -45,11 +45,13 @@ def home(request):
 def practice_list(request):
     browse = PracticeBrowse(request.GET, Practice.objects.published())
     page = browse.page(request.GET.get("page"))
+    facets = browse.facets()
     context = {
         "browse": browse,
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "facets": browse.facets(),
+        "facets": facets,
+        "filters_available": any(facet.options for facet in facets),
         "chips": browse.chips(),
     }
     return render(request, "practices/practice_list.html", context)
@@ -97,8 +99,11 @@ def recommendations(request):
     recommendations = Recommendation.objects.prefetch_related(
         "sources", Prefetch("example_links", queryset=examples, to_attr="public_examples")
     )
-    areas = StrategyArea.objects.select_related("goal_source").prefetch_related(
-        Prefetch("recommendations", queryset=recommendations)
+    published = Practice.objects.published()
+    areas = (
+        StrategyArea.objects.select_related("goal_source")
+        .annotate(practice_count=Count("practices", filter=Q(practices__in=published)))
+        .prefetch_related(Prefetch("recommendations", queryset=recommendations))
     )
     return render(request, "practices/recommendations.html", {"areas": areas, "citations": Citations()})
 

@@ -186,6 +186,24 @@ def test_empty_results_suggest_removing_a_filter(client):
     assert "Try removing a filter" in response.text
 
 
+def test_a_search_that_finds_nothing_says_so_in_plain_words(client):
+    response = client.get(LIST, {"q": "zzqxv"})
+    assert result_count(response) == 0
+    assert "No practice mentions “zzqxv”." in response.text
+    assert "Check the spelling" in response.text
+    # Every filter would give nothing with this search, and the panel says so instead of standing empty.
+    assert not response.context["filters_available"]
+    assert "No filter would find a practice together with this search." in response.text
+
+
+def test_the_recommendations_page_links_only_to_areas_that_have_practices(client):
+    text = client.get(reverse("practices:recommendations")).text
+    assert "?area=communication" in text
+    assert "practices filed under Communication" in text
+    published_in_area = Practice.objects.published().filter(areas__slug="immigration-enforcement").count()
+    assert ("?area=immigration-enforcement" in text) == bool(published_in_area)
+
+
 def test_search_finds_a_practice_by_a_word_only_in_one_of_its_facts(client):
     practice = Practice.objects.get(slug="brooklyn-center-mn")
     assert "robbinsdale" not in (practice.title + practice.summary).lower()
@@ -384,6 +402,7 @@ def test_a_practice_page_says_whether_the_program_still_runs(client):
         ("academies", {"brooklyn-center-mn", "storm-lake-ia"}),  # finds "academy"
         ("councils", {"brooklyn-center-mn"}),
         ("interpreting", {"storm-lake-ia"}),  # finds "interpreters"
+        ("deportation", {"new-haven-ct", "new-york-ny", "norfolk-va"}),  # finds "deport" (PostgreSQL's stemmer too)
     ],
 )
 def test_search_matches_words_whatever_their_ending(client, query, expected):
