@@ -107,7 +107,7 @@ class Department(VersionedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
-        help_text=_("Of the city's centre, in decimal degrees (e.g. 42.6436)."),
+        help_text=_("Of the city's center, in decimal degrees (e.g. 42.6436)."),
     )
     longitude = models.DecimalField(
         _("longitude"),
@@ -116,7 +116,7 @@ class Department(VersionedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
-        help_text=_("Of the city's centre, in decimal degrees; west is negative (e.g. -95.2019)."),
+        help_text=_("Of the city's center, in decimal degrees; west is negative (e.g. -95.2019)."),
     )
     website = models.URLField(
         _("official website"),

@@ -17,7 +17,10 @@ class CorrectionSuggestionForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
         }
         help_texts = {
-            "message": _("Which fact is wrong, out of date or missing, and what it should say."),
+            "message": _(
+                "Which fact is wrong, out of date or missing, and what it should say. If your source is in print "
+                "(a newspaper, a report), name it here."
+            ),
             "evidence_url": _("A link to the source that shows it, if you have one."),
         }
 

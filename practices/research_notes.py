@@ -190,9 +190,16 @@ CAVEATS = {
         "Police Bureau outreach that resembles it but is not tied to it by any source."
     ),
     "indianapolis-model-2000-2007": (
-        "The report's case study itself could not be read. This entry describes the Indianapolis "
+        "We could not obtain the text of the report's case study. This entry describes the Indianapolis "
         "approach of 2000-2007 as other public sources report it; none of it has been checked "
         "against the case study's text."
+    ),
+}
+
+# Public notes whose research wording reads badly once source ids become names, in our words.
+PUBLIC_NOTE_WORDING = {
+    "go-to-the-community": (
+        "The Storm Lake chief's 2012 post on Vera's site is his own first-hand account, not a formal recommendation."
     ),
 }
 
@@ -297,6 +304,26 @@ def public_text(text):
     text = clean_text(text)
     for research_wording, public_wording in PUBLIC_WORDING:
         text = text.replace(research_wording, public_wording)
+    return text
+
+
+# The directory is written in American English; some research notes were not. Lowercase stems only,
+# so that a capitalized name ("Labour Party") keeps its own spelling.
+AMERICAN_SPELLING = [
+    (r"\bneighbour", "neighbor"),
+    (r"\borganis", "organiz"),
+    (r"\brecognis", "recogniz"),
+    (r"\bcolour", "color"),
+    (r"\blabour", "labor"),
+    (r"\bcentre", "center"),
+]
+
+
+def our_prose(text):
+    """A sentence of ours (a summary, a fact): cleaned, in public wording and American spelling."""
+    text = public_text(text)
+    for british, american in AMERICAN_SPELLING:
+        text = re.sub(british, american, text)
     return text
 
 
@@ -413,7 +440,7 @@ class FixtureBuilder:
     # Practices -----------------------------------------------------------------------------
 
     def add_fact(self, practice_slug, section, position, source_key, text="", heading="", year=None, also=()):
-        text, heading = public_text(text), clean_text(heading)
+        text, heading = our_prose(text), our_prose(heading)
         if not text and not heading:
             raise NotesError(f"Empty {section} fact in {practice_slug}.")
         self.facts.append(
@@ -480,7 +507,7 @@ class FixtureBuilder:
                 "year_started": data.get("year_started"),
                 "year_started_source": cite(data["year_started_source"]) if data.get("year_started_source") else None,
                 "year_ended": None,
-                "summary": clean_text(data["summary"]),
+                "summary": our_prose(data["summary"]),
                 "kinds": data["practice_types"],
                 "areas": [AREA_SLUGS[area] for area in data["strategy_areas"]],
                 "contact_title": clean_text(data.get("contact_title")),
@@ -541,7 +568,7 @@ class FixtureBuilder:
                 "year_started": start,
                 "year_started_source": NLC_REPORT,
                 "year_ended": end,
-                "summary": clean_text(data["summary"]),
+                "summary": our_prose(data["summary"]),
                 "kinds": INDIANAPOLIS["kinds"],
                 "areas": INDIANAPOLIS["areas"],
                 "contact_title": "",
@@ -625,7 +652,7 @@ class FixtureBuilder:
                         "position": position,
                         "actions": "\n".join(clean_text(action) for action in rec["actions"]),
                         "sources": [local[key] for key in rec["sources"]],
-                        "note": self.public_note(rec.get("notes"), local),
+                        "note": PUBLIC_NOTE_WORDING.get(rec["slug"]) or self.public_note(rec.get("notes"), local),
                     }
                 )
                 examples = zip(rec["example_cities"], rec["example_source"], rec["example_notes"], strict=True)
