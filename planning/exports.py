@@ -139,6 +139,13 @@ def as_markdown(plan, absolute, share_url):
             for source in recommendation.sources.all()
         ]
         lines += [f"{md(_('Compiled from'))}: {'; '.join(sources)}", ""]
+    if plan.also_consider:
+        lines += [f"## {md(_('Also worth a look'))}", ""]
+        lines += [
+            f"- [{md(match.item.title)}]({absolute(match.item.get_absolute_url())}): {md(reasons_text(match))}"
+            for match in plan.also_consider
+        ]
+        lines.append("")
     if plan.less_urgent:
         lines += [f"## {md(_('Less urgent for you'))}", ""]
         lines += [f"- {md(match.item.title)}: {md(reasons_text(match))}" for match in plan.less_urgent]

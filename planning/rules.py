@@ -363,7 +363,7 @@ def department_reasons(answers, profile, names):
             reasons.append(Reason(SAME_SIZE_BAND, _("Same size band: %(band)s") % {"band": band.label}))
         elif distance == 1:
             label = SizeBand(profile.size_band).label
-            reasons.append(Reason(NEIGHBOURING_SIZE_BAND, _("Close in size: %(band)s") % {"band": label}))
+            reasons.append(Reason(NEIGHBOURING_SIZE_BAND, _("Next size band: %(band)s") % {"band": label}))
     shared = [slug for slug in answers.communities if slug in profile.communities]
     if shared:
         text = ngettext(

@@ -207,7 +207,7 @@ def test_ties_between_departments_go_by_city_then_state():
     ("population", "size", "expected"),
     [
         (49_999, SizeBand.SMALL, "Same size band: Small (under 50,000)"),
-        (50_000, SizeBand.SMALL, "Close in size: Small (under 50,000)"),
+        (50_000, SizeBand.SMALL, "Next size band: Small (under 50,000)"),
         (300_000, SizeBand.SMALL, None),
     ],
 )

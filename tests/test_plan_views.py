@@ -229,6 +229,17 @@ def test_the_whole_plan_downloads_as_markdown(client):
         assert action.split(",")[0].translate(str.maketrans({"_": "\\_", "*": "\\*"})) in text, number
 
 
+def test_the_markdown_plan_keeps_the_recommendations_after_the_checklist(client):
+    worried = {**IOWA_TOWN, "concern": ["language", "deportation", "unreported"]}
+    page = client.get(PLAN, worried)
+    also = page.context["plan"].also_consider
+    assert also
+    text = client.get(PLAN, {**worried, "format": "md"}).content.decode()
+    assert "## Also worth a look" in text
+    for match in also:
+        assert f"/recommendations/#{match.item.slug})" in text
+
+
 def test_a_download_with_bad_answers_shows_the_errors_instead(client):
     response = client.get(PLAN, {"state": "ZZ", "format": "csv"})
     assert response.status_code == 200
