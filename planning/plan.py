@@ -111,8 +111,7 @@ class Plan:
     def start_here(self):
         if self.is_general:
             return rules.general_start(self.ranked_recommendations)
-        urgent = [match for match in self.ranked_recommendations if match.points > 0]
-        return urgent[: rules.START_HERE_COUNT]
+        return rules.start_here(self.answers, self.ranked_recommendations)
 
     @cached_property
     def also_consider(self):

@@ -14,6 +14,8 @@ Where to start (the directory's recommendations, by slug in RULES):
     something you have that it builds on +1, something you have that it would set up -2,
     three or more languages +1 for language planning.
     Ties: the directory's own order (strategy area, then position).
+    The plan starts with the six with the most points, plus, for each worry they leave
+    unanswered, the one with the most points that answers it.
 
 A rule naming a recommendation that curators have since deleted is simply never met.
 """
@@ -408,6 +410,18 @@ def rank_recommendations(answers, recommendations):
     given = answers.given()
     matches = [Match(rec, recommendation_reasons(given, rec.slug)) for rec in recommendations]
     return sorted(matches, key=lambda match: -match.points)
+
+
+def start_here(answers, ranked):
+    """The START_HERE_COUNT most urgent recommendations and, for each worry of the city's that
+    they leave unanswered, the most urgent one that answers it: no worry goes without a first step."""
+    urgent = [match for match in ranked if match.points > 0]
+    start = urgent[:START_HERE_COUNT]
+    for concern in answers.concerns:
+        answering = next((rule.recommendations for rule in RULES if rule.when == f"concern={concern}"), ())
+        if not any(match.item.slug in answering for match in start):
+            start += [match for match in urgent if match.item.slug in answering][:1]
+    return sorted(start, key=lambda match: next(i for i, m in enumerate(urgent) if m is match))
 
 
 def general_start(ranked):

@@ -266,7 +266,44 @@ def test_every_point_is_explained():
         assert all(str(reason.text).strip() and reason.points for reason in match.reasons)
     points = [match.points for match in plan.ranked_recommendations]
     assert points == sorted(points, reverse=True)
-    assert len(plan.start_here) == rules.START_HERE_COUNT
+    assert rules.START_HERE_COUNT <= len(plan.start_here) <= rules.START_HERE_COUNT + len(Concern.values)
+
+
+def worries_answered_by(plan, matches):
+    slugs = set(recommendation_slugs(matches))
+    return {
+        concern
+        for concern in plan.answers.concerns
+        if slugs & set(next(rule.recommendations for rule in rules.RULES if rule.when == f"concern={concern}"))
+    }
+
+
+def worries_answered(plan):
+    return worries_answered_by(plan, plan.start_here)
+
+
+def test_every_worry_gets_a_first_step_even_when_other_answers_weigh_more():
+    """The Iowa town's language needs fill the six places; fear of deportation still gets one."""
+    town = {
+        "size": SizeBand.SMALL,
+        "state": "IA",
+        "communities": ("lao", "mexican"),
+        "languages": ("lo", "es"),
+        "existing": {Existing.INTERPRETERS: NO},
+    }
+    language_only = make_plan(**town, concerns=(Concern.LANGUAGE,))
+    plan = make_plan(**town, concerns=(Concern.LANGUAGE, Concern.DEPORTATION))
+    six_by_points = [m for m in plan.ranked_recommendations if m.points > 0][: rules.START_HERE_COUNT]
+    assert Concern.DEPORTATION not in worries_answered_by(plan, six_by_points)
+    assert worries_answered(plan) == {Concern.LANGUAGE, Concern.DEPORTATION}
+    assert len(plan.start_here) == rules.START_HERE_COUNT + 1
+    added = next(m for m in plan.start_here if m not in six_by_points)
+    assert "You worry about fear of deportation." in [str(reason.text) for reason in added.reasons]
+    # Still in order of points; the urgent ones left out are under "also worth a look".
+    points = [m.points for m in plan.start_here]
+    assert points == sorted(points, reverse=True)
+    assert not {id(m) for m in plan.start_here} & {id(m) for m in plan.also_consider}
+    assert worries_answered(language_only) == {Concern.LANGUAGE}
 
 
 def test_a_deleted_recommendation_is_skipped_without_a_crash():
