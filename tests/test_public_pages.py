@@ -382,6 +382,11 @@ def test_a_correction_suggestion_never_redirects_off_the_site(client):
         assert response["Location"] == reverse("about")
 
 
+def test_the_case_study_says_which_years_its_account_covers(client):
+    text = client.get(reverse("practices:detail", args=["indianapolis-model-2000-2007"])).text
+    assert "The account below covers 2000-2007; whether the approach continues today is not confirmed." in text
+
+
 def test_a_practice_page_says_whether_the_program_still_runs(client):
     url = reverse("practices:detail", args=["storm-lake-ia"])
     assert "Not yet checked: whether the program still runs is not confirmed." in client.get(url).text
