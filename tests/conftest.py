@@ -1,3 +1,4 @@
+import json
 import shutil
 from pathlib import Path
 
@@ -56,6 +57,24 @@ def site(live_server, transactional_db):
     """The live test server's address, with the directory loaded (browser tests commit their data)."""
     call_command("seed", verbosity=0)
     return live_server.url
+
+
+AXE_RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture
+def axe_report(browser):
+    """Scan the browser's page with axe-core (WCAG 2.2 A and AA, and best practice): the
+    violations as readable text, or an empty string when there are none."""
+    from axe_selenium_python import Axe
+
+    def scan():
+        axe = Axe(browser)
+        axe.inject()
+        results = axe.run(options=json.dumps({"runOnly": {"type": "tag", "values": AXE_RULE_TAGS}}))
+        return axe.report(results["violations"]) if results["violations"] else ""
+
+    return scan
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """/plan/ in a real browser: keyboard only, small screens, print, and an axe scan."""
 
 import base64
-import json
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -42,26 +41,12 @@ def display_of(browser, selector):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_accessibility_violations(browser, site, screenshot, name):
-    from axe_selenium_python import Axe
-
+def test_axe_finds_no_accessibility_violations(browser, site, screenshot, axe_report, name):
     browser.get(site + PAGES[name])
     open_the_form(browser)
-    axe = Axe(browser)
-    axe.inject()
-    results = axe.run(
-        options=json.dumps(
-            {
-                "runOnly": {
-                    "type": "tag",
-                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-                }
-            }
-        )
-    )
+    report = axe_report()
     screenshot("desktop")
-    violations = results["violations"]
-    assert not violations, axe.report(violations)
+    assert not report, report
 
 
 def test_fill_the_form_by_keyboard_only_and_reach_the_plan(browser, site, screenshot):
