@@ -421,7 +421,8 @@ def start_here(answers, ranked):
         answering = next((rule.recommendations for rule in RULES if rule.when == f"concern={concern}"), ())
         if not any(match.item.slug in answering for match in start):
             start += [match for match in urgent if match.item.slug in answering][:1]
-    return sorted(start, key=lambda match: next(i for i, m in enumerate(urgent) if m is match))
+    rank = {id(match): position for position, match in enumerate(urgent)}
+    return sorted(start, key=lambda match: rank[id(match)])
 
 
 def general_start(ranked):
