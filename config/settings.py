@@ -122,11 +122,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    # The directory's apps, each importing only those above it.
+    "curation",
     "sources",
     "departments",
     "practices",
     "planning",
+    "corrections",
     "pagecache",
+    "tools",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("departments.urls")),
     path("", include("planning.urls")),
+    path("", include("corrections.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
 ]

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from practices.admin import RefreshesSearchText
-from practices.curation_admin import CurationAdmin, SpreadsheetAdminMixin, VersionedInline
+from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin, VersionedInline
 from practices.models import Practice
 
 from .models import Department
@@ -24,7 +23,7 @@ class PracticeInline(VersionedInline, admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(RefreshesSearchText, SpreadsheetAdminMixin, CurationAdmin):
+class DepartmentAdmin(SpreadsheetAdminMixin, CurationAdmin):
     resource_classes = [DepartmentResource]
     list_display = ["__str__", "city", "state", "kind", "size_band", "city_population", "practice_count"]
     list_filter = ["state", "kind", "size_band"]

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from practices.curation import VersionedModel, slug_constraint, slug_format, web_url, web_url_constraint
+from curation.changes import ContentQuerySet
+from curation.fields import slug_constraint, slug_format, web_url, web_url_constraint
+from curation.versions import VersionedModel
 
 from .states import State, region_of
 
@@ -50,7 +52,7 @@ def size_band_expression():
     )
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DepartmentQuerySet(ContentQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -1,6 +1,6 @@
 from import_export.fields import Field
 
-from practices.spreadsheets import ByKeyWidget, DirectoryResource
+from curation.spreadsheets import ByKeyWidget, DirectoryResource
 from sources.models import Source
 
 from .models import Department

@@ -3,12 +3,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from pagecache.middleware import cache_public_page
-from practices.models import Practice
 from sources.citations import Citations
 
 from .models import Department
 
 DEPARTMENTS_PER_PAGE = 50
+# Practices are defined above this app (they point at departments); reach them through that relation.
+Practice = Department._meta.get_field("practices").related_model
 
 
 @cache_public_page

@@ -1,4 +1,4 @@
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 class ContentVersion(models.Model):
@@ -25,26 +25,10 @@ VERSION_QUERY = f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id =
 def current_version(using=DEFAULT_DB_ALIAS):
     """The version of public content as committed now: one single-row read by primary key.
 
-    Every cached page pays for this, so it is plain SQL (the ORM would cost more than the
-    query), and it doubles as the request's connection health check: with CONN_HEALTH_CHECKS
-    Django would first send `SELECT 1` over a reused connection, one more round trip. Here a
-    reused connection that turns out broken is closed and the read retried once on a new one,
-    which is what Django's check would have done.
+    Every cached page pays for this, so it is plain SQL (the ORM would cost more than the query).
+    Django's own connection health check (CONN_HEALTH_CHECKS) runs before it on a reused connection.
     """
-    connection = connections[using]
-    if connection.health_check_enabled and connection.connection is not None and not connection.health_check_done:
-        connection.health_check_done = True
-        try:
-            return read_version(connection)
-        except DatabaseError:
-            if connection.in_atomic_block:
-                raise
-            connection.close()
-    return read_version(connection)
-
-
-def read_version(connection):
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(VERSION_QUERY)
         row = cursor.fetchone()
     return row[0] if row else None

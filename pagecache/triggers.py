@@ -1,7 +1,7 @@
 """Database triggers that change ContentVersion whenever public content changes.
 
 The watched tables are those of every model in WATCHED_APPS (many-to-many tables included),
-except models the public never sees (correction suggestions, the history of past versions).
+except the history of past versions, which the public never sees.
 A model added to these apps later is watched as soon as `migrate` runs. The version changes
 with every writing statement, so even a page rendered in the middle of a transaction is never
 served after the next write. On PostgreSQL one statement-level trigger per table takes the
@@ -16,9 +16,9 @@ from simple_history.models import HistoricalChanges
 
 from .models import ContentVersion
 
+# Visitors' correction suggestions (the corrections app) are read only in the admin, so a new one
+# must not empty the cache: that app is not watched.
 WATCHED_APPS = ("sources", "departments", "practices")
-# Visitors' correction suggestions are read only in the admin: a new one must not empty the cache.
-NOT_PUBLIC = {"practices.correctionsuggestion"}
 
 TRIGGER = "pagecache_bump"
 VERSION_TABLE = ContentVersion._meta.db_table
@@ -41,7 +41,7 @@ def watched_tables():
     for app_label in WATCHED_APPS:
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             opts = model._meta
-            if opts.managed and not opts.proxy and opts.label_lower not in NOT_PUBLIC and not is_history(model):
+            if opts.managed and not opts.proxy and not is_history(model):
                 tables.add(opts.db_table)
     return tables
 

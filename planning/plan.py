@@ -67,12 +67,9 @@ def department_profiles():
 
 
 def recommendations_in_directory_order():
-    examples = RecommendationExample.objects.filter(practice__in=Practice.objects.published()).select_related(
-        "practice__department", "source"
-    )
     return list(
         Recommendation.objects.select_related("area")
-        .prefetch_related("sources", Prefetch("example_links", queryset=examples, to_attr="public_examples"))
+        .with_public_examples()
         .order_by("area__position", "position", "title")
     )
 

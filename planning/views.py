@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from pagecache.middleware import cache_public_page
-from practices.browse import filter_options
+from practices.models import vocabulary_choices
 from sources.citations import Citations
 
 from . import exports
@@ -12,7 +12,7 @@ from .plan import Plan
 
 @cache_public_page
 def plan(request):
-    options = filter_options()
+    options = vocabulary_choices()
     # Any answer in the address, even an empty one, asks for a plan; a bare /plan/ shows the form.
     asked = any(name in request.GET for name in [*PlanForm.base_fields, "format"])
     form = PlanForm(request.GET if asked else None, options=options)

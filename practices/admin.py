@@ -5,11 +5,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .curation import VersionedModelForm, review_cutoff
-from .curation_admin import CurationAdmin, SpreadsheetAdminMixin, names_of
+from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin, names_of
+from curation.review import review_cutoff
+from curation.versions import VersionedModelForm
+
 from .models import (
     Community,
-    CorrectionSuggestion,
     Fact,
     Language,
     Practice,
@@ -23,24 +24,8 @@ from .models import (
 from .resources import PracticeResource
 
 
-class RefreshesSearchText:
-    """Keeps practice search current after a curator changes what it reads."""
-
-    def practices_to_refresh(self, obj):
-        return obj.practices.all()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self.practices_to_refresh(obj).refresh_search_text()
-
-    def delete_model(self, request, obj):
-        practices = list(self.practices_to_refresh(obj).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        Practice.objects.filter(pk__in=practices).refresh_search_text()
-
-
 @admin.register(PracticeKind)
-class PracticeKindAdmin(RefreshesSearchText, CurationAdmin):
+class PracticeKindAdmin(CurationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -48,7 +33,7 @@ class PracticeKindAdmin(RefreshesSearchText, CurationAdmin):
 
 
 @admin.register(StrategyArea)
-class StrategyAreaAdmin(RefreshesSearchText, CurationAdmin):
+class StrategyAreaAdmin(CurationAdmin):
     list_display = ["name", "is_nlc_area", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -57,14 +42,14 @@ class StrategyAreaAdmin(RefreshesSearchText, CurationAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(RefreshesSearchText, CurationAdmin):
+class CommunityAdmin(CurationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Language)
-class LanguageAdmin(RefreshesSearchText, CurationAdmin):
+class LanguageAdmin(CurationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -187,10 +172,6 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(fact_count=Count("facts"))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        Practice.objects.filter(pk=form.instance.pk).refresh_search_text()
-
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.has_change_permission(request, obj):
@@ -270,15 +251,12 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(RefreshesSearchText, CurationAdmin):
+class FactAdmin(CurationAdmin):
     list_display = ["__str__", "practice", "section", "year", "source"]
     list_filter = ["section", "practice"]
     list_select_related = ["practice", "source"]
     search_fields = ["text", "heading", "practice__title"]
     autocomplete_fields = ["practice", "source", "additional_sources"]
-
-    def practices_to_refresh(self, fact):
-        return Practice.objects.filter(pk=fact.practice_id)
 
 
 class RecommendationExampleInline(admin.TabularInline):
@@ -308,14 +286,3 @@ class RecommendationAdmin(CurationAdmin):
     @admin.display(description=_("examples"), ordering="example_count")
     def example_count(self, recommendation):
         return recommendation.example_count
-
-
-@admin.register(CorrectionSuggestion)
-class CorrectionSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "page", "practice", "status", "created"]
-    list_filter = ["status"]
-    list_select_related = ["practice"]
-    search_fields = ["message", "page", "evidence_url"]
-    autocomplete_fields = ["practice"]
-    readonly_fields = ["page", "message", "evidence_url", "email", "created"]
-    fields = ["page", "practice", "message", "evidence_url", "email", "created", "status", "curator_notes"]

@@ -8,7 +8,8 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Practices and recommendations")
 
     def ready(self):
-        from .roles import sync_curator_group
+        from . import search, search_text
 
-        # After this app's migrations, when the permissions of sources, departments and practices exist.
-        post_migrate.connect(sync_curator_group, sender=self, dispatch_uid="practices.sync_curator_group")
+        search_text.connect()
+        # SQLite drops a table's triggers when a migration rebuilds the table: put them back after every migrate.
+        post_migrate.connect(search.ensure_sqlite_index, sender=self, dispatch_uid="practices.ensure_sqlite_index")

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import django_filters
+from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Value
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import SizeBand
 from departments.states import State
 
-from .models import Community, Language, Practice, PracticeCommunity, PracticeKind, PracticeLanguage, StrategyArea
+from .models import Practice, PracticeCommunity, PracticeLanguage, vocabulary_choices
 from .search import clean_query
 
 PAGE_SIZE = 20
@@ -52,38 +53,71 @@ SORTS = {
 }
 
 
-def filter_options():
-    """{facet: [(value, label)]} for every facet, reading the four vocabularies in one query."""
-    parts = [
-        PracticeKind.objects.annotate(facet=Value("kind")).values_list("facet", "slug", "name", "position"),
-        StrategyArea.objects.annotate(facet=Value("area")).values_list("facet", "slug", "name", "position"),
-        Community.objects.annotate(facet=Value("community"), position=Value(0)).values_list(
-            "facet", "slug", "name", "position"
-        ),
-        Language.objects.annotate(facet=Value("language"), position=Value(0)).values_list(
-            "facet", "code", "name", "position"
-        ),
-    ]
-    parts = [part.order_by() for part in parts]
-    rows = sorted(parts[0].union(*parts[1:], all=True), key=lambda row: (row[3], row[2]))
-    options = {name: [] for name in LINKED_FACETS}
-    for facet, value, label, _position in rows:
-        options[facet].append((value, label))
-    options["state"] = list(State.choices)
-    options["size"] = list(SizeBand.choices)
-    return options
+class KnownValuesField(forms.MultipleChoiceField):
+    """A facet's values from the query string: keeps those it knows, notes the rest instead of failing.
+
+    A shared link may name a vocabulary entry a curator has since renamed; the page drops it
+    with a notice rather than showing nothing.
+    """
+
+    def __init__(self, *args, normalize=str.strip, **kwargs):
+        self.normalize = normalize
+        self.ignored = []
+        kwargs["required"] = False
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        known = {str(choice) for choice, _label in self.choices}
+        kept, self.ignored = [], []
+        for raw in self.to_python(value):
+            choice = self.normalize(raw)
+            if choice in known:
+                if choice not in kept:
+                    kept.append(choice)
+            elif choice:
+                self.ignored.append(raw[:60])
+        return kept
+
+
+class SearchField(forms.CharField):
+    def clean(self, value):
+        return clean_query(value)
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    field_class = KnownValuesField
+
+    def filter(self, qs, value):
+        return super().filter(qs, value) if value else qs
+
+
+class LinkedFacetFilter(FacetFilter):
+    """A facet stored in a link table: one EXISTS per facet, whatever the number of values."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        link_model, lookup = LINKED_FACETS[self.field_name]
+        links = link_model.objects.filter(practice_id=OuterRef("pk"), **{f"{lookup}__in": value})
+        return qs.filter(Exists(links))
 
 
 class PracticeFilter(django_filters.FilterSet):
+    """What a valid browse request is: its form fields decide which values exist."""
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    kind = django_filters.MultipleChoiceFilter(label=FACET_LABELS["kind"], method="filter_linked")
-    area = django_filters.MultipleChoiceFilter(label=FACET_LABELS["area"], method="filter_linked")
-    state = django_filters.MultipleChoiceFilter(
-        label=FACET_LABELS["state"], field_name="department__state", choices=State.choices, distinct=False
+    kind = LinkedFacetFilter(label=FACET_LABELS["kind"], field_name="kind")
+    area = LinkedFacetFilter(label=FACET_LABELS["area"], field_name="area")
+    state = FacetFilter(
+        label=FACET_LABELS["state"],
+        field_name="department__state",
+        choices=State.choices,
+        distinct=False,
+        normalize=lambda raw: raw.strip().upper(),
     )
-    community = django_filters.MultipleChoiceFilter(label=FACET_LABELS["community"], method="filter_linked")
-    language = django_filters.MultipleChoiceFilter(label=FACET_LABELS["language"], method="filter_linked")
-    size = django_filters.MultipleChoiceFilter(
+    community = LinkedFacetFilter(label=FACET_LABELS["community"], field_name="community")
+    language = LinkedFacetFilter(label=FACET_LABELS["language"], field_name="language")
+    size = FacetFilter(
         label=FACET_LABELS["size"], field_name="department__size_band", choices=SizeBand.choices, distinct=False
     )
 
@@ -91,18 +125,39 @@ class PracticeFilter(django_filters.FilterSet):
         model = Practice
         fields = []
 
-    def __init__(self, data, *, options, **kwargs):
+    def __init__(self, data, *, vocabularies, **kwargs):
         super().__init__(data, **kwargs)
+        self.filters["q"].field_class = SearchField
         for name in LINKED_FACETS:
-            self.filters[name].extra["choices"] = options[name]
+            self.filters[name].extra["choices"] = vocabularies[name]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value) if value else queryset
 
-    def filter_linked(self, queryset, name, values):
-        link_model, lookup = LINKED_FACETS[name]
-        links = link_model.objects.filter(practice_id=OuterRef("pk"), **{f"{lookup}__in": values})
-        return queryset.filter(Exists(links))
+    @cached_property
+    def values(self):
+        """The cleaned request: {filter name: value}, unknown values dropped."""
+        self.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def ignored(self):
+        """(facet label, raw value) for each value the request named that no option has."""
+        self.is_valid()
+        return [
+            (FACET_LABELS[name], raw) for name in FACET_ORDER for raw in getattr(self.form.fields[name], "ignored", [])
+        ]
+
+    def choices(self, name):
+        return list(self.form.fields[name].choices)
+
+    def filtered(self, without=()):
+        """The practices the request finds, leaving out the filters in ``without`` (for facet counts)."""
+        queryset = self.queryset
+        for name, value in self.values.items():
+            if name not in without:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
 
 @dataclass
@@ -119,10 +174,6 @@ class Facet:
     label: str
     options: list = field(default_factory=list)
 
-    @property
-    def selected_count(self):
-        return sum(option.selected for option in self.options)
-
 
 @dataclass
 class Chip:
@@ -134,32 +185,12 @@ class PracticeBrowse:
     """What one visit to the browse page asked for, and what it finds."""
 
     def __init__(self, params: QueryDict, queryset):
-        self.base = queryset
-        self.options = filter_options()
-        self.data, self.ignored = self._clean(params)
+        self.filterset = PracticeFilter(params, queryset=queryset, vocabularies=vocabulary_choices())
+        self.data = self.filterset.values
         self.query = self.data.get("q", "")
+        self.ignored = self.filterset.ignored
         self.sort, sort_ignored = self._sort(params.get("sort"))
         self.ignored += sort_ignored
-        self.filterset = PracticeFilter(self.data, queryset=queryset, options=self.options)
-
-    def _clean(self, params):
-        """Keep the values we know; note the others so the page can say it ignored them."""
-        data, ignored = QueryDict(mutable=True), []
-        query = clean_query(params.get("q"))
-        if query:
-            data["q"] = query
-        for name, choices in self.options.items():
-            known = dict(choices)
-            kept = []
-            for raw in params.getlist(name):
-                value = raw.strip().upper() if name == "state" else raw.strip()
-                if value in known:
-                    if value not in kept:
-                        kept.append(value)
-                elif value:
-                    ignored.append((FACET_LABELS[name], raw[:60]))
-            data.setlist(name, kept)
-        return data, ignored
 
     def _sort(self, requested):
         default = "relevance" if self.query else "report"
@@ -173,7 +204,12 @@ class PracticeBrowse:
 
     @property
     def results(self):
-        return self.filterset.qs.select_related("department").prefetch_related("kinds").order_by(*SORTS[self.sort][1])
+        return (
+            self.filterset.filtered()
+            .select_related("department")
+            .prefetch_related("kinds")
+            .order_by(*SORTS[self.sort][1])
+        )
 
     def page(self, number):
         return Paginator(self.results, PAGE_SIZE).get_page(number)
@@ -183,17 +219,11 @@ class PracticeBrowse:
         names = [name for name in SORTS if name != "relevance" or self.query]
         return [(name, SORTS[name][0]) for name in names]
 
-    def _without(self, *names):
-        data = self.data.copy()
-        for name in names:
-            data.setlist(name, [])
-        return PracticeFilter(data, queryset=self.base, options=self.options).qs
-
     def facets(self):
         counts = {}
         for name, (link_model, lookup) in LINKED_FACETS.items():
             rows = (
-                link_model.objects.filter(practice__in=self._without(name).values("pk"))
+                link_model.objects.filter(practice__in=self.filterset.filtered(without={name}).values("pk"))
                 .values(lookup)
                 .annotate(count=Count("practice_id", distinct=name in REPEATABLE_LINKS))
                 .values_list(lookup, "count")
@@ -202,10 +232,10 @@ class PracticeBrowse:
         counts.update(self._place_counts())
         facets = []
         for name in FACET_ORDER:
-            selected = set(self.data.getlist(name))
+            selected = set(self.data[name])
             options = [
                 Option(value, label, counts[name].get(value, 0), value in selected)
-                for value, label in self.options[name]
+                for value, label in self.filterset.choices(name)
             ]
             # Offer only the options that would find something, plus any the visitor chose.
             options = [option for option in options if option.selected or option.count]
@@ -215,12 +245,12 @@ class PracticeBrowse:
     def _place_counts(self):
         """State and city-size counts from one grouped query (each facet ignores its own filter)."""
         rows = list(
-            self._without("state", "size")
+            self.filterset.filtered(without={"state", "size"})
             .values("department__state", "department__size_band")
             .annotate(count=Count("pk"))
             .values_list("department__state", "department__size_band", "count")
         )
-        states, sizes = set(self.data.getlist("state")), set(self.data.getlist("size"))
+        states, sizes = set(self.data["state"]), set(self.data["size"])
         state_counts, size_counts = {}, {}
         for state, size, count in rows:
             if not sizes or size in sizes:
@@ -234,8 +264,8 @@ class PracticeBrowse:
         if self.query:
             chips.append(Chip(_("Search: “%(query)s”") % {"query": self.query}, {"q": None, "page": None}))
         for name in FACET_ORDER:
-            labels = dict(self.options[name])
-            values = self.data.getlist(name)
+            labels = dict(self.filterset.choices(name))
+            values = self.data[name]
             for value in values:
                 remaining = [other for other in values if other != value] or None
                 label = f"{FACET_LABELS[name]}: {labels[value]}"
@@ -246,13 +276,15 @@ class PracticeBrowse:
     def state(self):
         """The cleaned query string: what links on the page build on (never the raw request)."""
         state = QueryDict(mutable=True)
-        for name, values in self.data.lists():
-            if values:
-                state.setlist(name, values)
+        if self.query:
+            state["q"] = self.query
+        for name in FACET_ORDER:
+            if self.data[name]:
+                state.setlist(name, self.data[name])
         if self.sort != ("relevance" if self.query else "report"):
             state["sort"] = self.sort
         return state
 
     @property
     def is_filtered(self):
-        return bool(self.query) or any(self.data.getlist(name) for name in FACET_ORDER)
+        return bool(self.query) or any(self.data[name] for name in FACET_ORDER)

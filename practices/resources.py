@@ -1,11 +1,11 @@
 from import_export.fields import Field
 from import_export.widgets import DateWidget
 
+from curation.spreadsheets import ByKeysWidget, ByKeyWidget, DirectoryResource
 from departments.models import Department
 from sources.models import Source
 
 from .models import Practice, PracticeKind, StrategyArea
-from .spreadsheets import ByKeysWidget, ByKeyWidget, DirectoryResource
 
 
 class PracticeResource(DirectoryResource):

@@ -8,5 +8,4 @@ urlpatterns = [
     path("practices/", views.practice_list, name="list"),
     path("practices/<slug:slug>/", views.practice_detail, name="detail"),
     path("recommendations/", views.recommendations, name="recommendations"),
-    path("corrections/new/", views.suggest_correction, name="suggest_correction"),
 ]

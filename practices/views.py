@@ -1,8 +1,5 @@
-from django.contrib import messages
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, render
 
 from departments.models import Department
 from pagecache.middleware import cache_public_page
@@ -10,16 +7,10 @@ from sources.citations import Citations
 from sources.models import ReportNote, Source
 
 from .browse import PracticeBrowse
-from .forms import CorrectionSuggestionForm
 from .models import (
-    CorrectionSuggestion,
-    Fact,
     Practice,
-    PracticeCommunity,
     PracticeKind,
-    PracticeLanguage,
     Recommendation,
-    RecommendationExample,
     StrategyArea,
 )
 
@@ -59,28 +50,7 @@ def practice_list(request):
 
 @cache_public_page
 def practice_detail(request, slug):
-    practices = (
-        Practice.objects.visible_to(request.user)
-        .select_related(
-            "department__city_population_source",
-            "department__foreign_born_share_source",
-            "year_started_source",
-            "current_status_source",
-        )
-        .prefetch_related(
-            "kinds",
-            "areas",
-            Prefetch("community_links", queryset=PracticeCommunity.objects.select_related("community", "source")),
-            Prefetch("language_links", queryset=PracticeLanguage.objects.select_related("language", "source")),
-            Prefetch("facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")),
-            Prefetch(
-                "recommendation_links",
-                queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
-                    "recommendation__area__position", "recommendation__position"
-                ),
-            ),
-        )
-    )
+    practices = Practice.objects.visible_to(request.user).for_detail_page()
     practice = get_object_or_404(practices, slug=slug)
     context = {
         "practice": practice,
@@ -93,12 +63,7 @@ def practice_detail(request, slug):
 
 @cache_public_page
 def recommendations(request):
-    examples = RecommendationExample.objects.filter(practice__in=Practice.objects.published()).select_related(
-        "practice__department", "source"
-    )
-    recommendations = Recommendation.objects.prefetch_related(
-        "sources", Prefetch("example_links", queryset=examples, to_attr="public_examples")
-    )
+    recommendations = Recommendation.objects.with_public_examples()
     published = Practice.objects.published()
     areas = (
         StrategyArea.objects.select_related("goal_source")
@@ -124,40 +89,3 @@ def about(request):
         "citations": Citations(),
     }
     return render(request, "practices/about.html", context)
-
-
-def suggest_correction(request):
-    status = 200
-    if request.method == "POST":
-        form = CorrectionSuggestionForm(request.POST)
-        if not CorrectionSuggestion.objects.accepting_more():
-            form.add_error(
-                None,
-                _(
-                    "More suggestions than the curators can read have arrived in the last hour, so this one "
-                    "was not sent. Your text is still below: please send it again in an hour."
-                ),
-            )
-            status = 429
-        if form.is_valid():
-            suggestion = form.save(commit=False)
-            suggestion.practice = practice_at(suggestion.page)
-            suggestion.save()
-            messages.success(request, _("Thank you. The curators will check your suggestion against a source."))
-            return redirect(suggestion.page or "about")
-    else:
-        form = CorrectionSuggestionForm(initial={"page": request.GET.get("page", "")[:300]})
-    page = form["page"].value() or ""
-    context = {"form": form, "practice": practice_at(page)}
-    return render(request, "practices/suggest_correction.html", context, status=status)
-
-
-def practice_at(path):
-    """The published practice whose page is at `path`, if any."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    if match.view_name != "practices:detail":
-        return None
-    return Practice.objects.published().filter(slug=match.kwargs["slug"]).first()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from practices.curation_admin import CurationAdmin, SpreadsheetAdminMixin
+from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin
 
 from .models import ReportNote, Source
 from .resources import SourceResource

@@ -4,7 +4,8 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from practices.curation import VersionedModel, slug_constraint, slug_format, web_url, web_url_constraint
+from curation.fields import slug_constraint, slug_format, web_url, web_url_constraint
+from curation.versions import VersionedModel
 
 
 class SourceQuerySet(models.QuerySet):
@@ -105,10 +106,6 @@ class Source(VersionedModel):
         """'A; B; C' as 'A, B and C'."""
         names = [name.strip() for name in self.author.split(";") if name.strip()]
         return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else self.author
-
-    @property
-    def is_nlc_report(self):
-        return self.key == self.NLC_REPORT_KEY
 
 
 class ReportTopic(models.TextChoices):

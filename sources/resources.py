@@ -1,4 +1,4 @@
-from practices.spreadsheets import DirectoryResource
+from curation.spreadsheets import DirectoryResource
 
 from .models import Source
 

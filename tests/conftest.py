@@ -96,7 +96,7 @@ def make_curator(db, django_user_model):
     """A staff user in the Curator group, made the way `manage.py create_curator` makes one."""
     from django.contrib.auth.models import Group
 
-    from practices.roles import CURATOR_GROUP
+    from curation.roles import CURATOR_GROUP
 
     def make(username, **fields):
         user = django_user_model.objects.create_user(username, password="not-a-secret", is_staff=True, **fields)

@@ -11,7 +11,7 @@ MODELS = [model for model in admin.site._registry if model._meta.app_label in DI
 HISTORY_MODELS = [model for model in MODELS if hasattr(model, "history")]
 # Models the fixtures do not fill, with a way to make one row.
 MAKE_ONE = {
-    "practices.CorrectionSuggestion": lambda model: model.objects.create(
+    "corrections.CorrectionSuggestion": lambda model: model.objects.create(
         page="/practices/storm-lake-ia/", message="The CSO count changed in 2020."
     ),
 }

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.urls import reverse
 
+from curation.roles import CURATOR_GROUP, ensure_curator_group
 from departments.models import Department
 from practices.models import Fact, Practice, PracticeKind, Recommendation
-from practices.roles import CURATOR_GROUP, ensure_curator_group
 from sources.models import ReportNote, Source
 
 from .admin_forms import admin_url, form_data
@@ -112,4 +112,4 @@ def test_the_admin_index_shows_a_curator_the_directory_not_the_user_accounts(cur
     response = curator_client.get(reverse("admin:index"))
     assert response.status_code == 200
     app_labels = {app["app_label"] for app in response.context["app_list"]}
-    assert app_labels == {"sources", "departments", "practices"}
+    assert app_labels == {"sources", "departments", "practices", "corrections"}

@@ -151,7 +151,7 @@ def test_report_notes_say_what_was_read_in_the_report():
 def test_committed_fixtures_match_the_research_notes(tmp_path):
     """If the notes change, rebuild with `python manage.py build_fixtures` and review the diff."""
     pytest.importorskip("yaml")
-    from practices.research_notes import FixtureBuilder
+    from tools.research_notes.converter import FixtureBuilder
 
     rebuilt = FixtureBuilder(NOTES).build().fixtures()
     for name, rows in rebuilt.items():

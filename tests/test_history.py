@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from curation.history import link_fields, link_history_model, links_as_of
 from departments.models import Department
-from practices.history import link_fields, link_history_model, links_as_of
 from practices.management.commands.seed import LOADED_REASON, history_tracked_models
 from practices.models import (
     Community,

@@ -7,9 +7,9 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from curation.history import links_as_of
 from departments.models import Department
 from departments.resources import DepartmentResource
-from practices.history import links_as_of
 from practices.models import Practice
 from practices.resources import PracticeResource
 from sources.models import Source

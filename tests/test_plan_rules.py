@@ -9,8 +9,7 @@ from departments.models import SizeBand
 from planning import rules
 from planning.plan import Plan
 from planning.rules import NO, YES, Answers, Concern, Existing
-from practices.browse import filter_options
-from practices.models import Practice, Recommendation
+from practices.models import Practice, Recommendation, vocabulary_choices
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def make_plan(**answers):
-    return Plan(Answers(**answers), options=filter_options())
+    return Plan(Answers(**answers), options=vocabulary_choices())
 
 
 def department_slugs(matches):
@@ -317,7 +316,7 @@ def test_a_deleted_recommendation_is_skipped_without_a_crash():
 def test_typed_languages_count_towards_several_but_never_match_a_department():
     answers = Answers(languages=("es",), other_languages=("Amharic", "Tigrinya"))
     assert "languages=several" in answers.given()
-    plan = Plan(answers, options=filter_options())
+    plan = Plan(answers, options=vocabulary_choices())
     assert all("Amharic" not in " ".join(reason_texts(m)) for m in plan.ranked_departments)
     assert ("Languages", "Spanish; also Amharic, Tigrinya (not in the directory's list, so not matched)") in [
         (str(question), answer) for question, answer in plan.summary()

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from corrections.models import CorrectionSuggestion
 from departments.models import Department
-from practices.models import CorrectionSuggestion, Practice, Recommendation
+from practices.models import Practice, Recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_every_public_page_answers(client):
     urls = [reverse("home"), LIST, reverse("practices:recommendations"), reverse("about"), reverse("departments:list")]
     urls += [practice.get_absolute_url() for practice in Practice.objects.all()]
     urls += [department.get_absolute_url() for department in Department.objects.all()]
-    urls.append(reverse("practices:suggest_correction"))
+    urls.append(reverse("corrections:new"))
     for url in urls:
         assert client.get(url).status_code == 200, url
 
@@ -226,7 +227,6 @@ def test_search_finds_every_word_and_ranks_names_above_summaries_above_facts(cli
         if where == "fact":
             practice.facts.create(section="how-it-works", text="Officers feed a zebrafinch.", source_id=1)
         made[slug] = practice
-    Practice.objects.filter(pk__in=[p.pk for p in made.values()]).refresh_search_text()
     response = client.get(LIST, {"q": "zebrafinch"})
     assert [p.slug for p in response.context["page_obj"]] == ["in-title", "in-summary", "in-facts"]
     assert result_count(client.get(LIST, {"q": "zebrafinch Storm"})) == 3
@@ -293,7 +293,7 @@ def test_about_page_explains_the_report_method_limits_and_corrections(client):
         "Fear of deportation",
         "How this directory was researched",
         "The report is from 2011",
-        reverse("practices:suggest_correction"),
+        reverse("corrections:new"),
     ]:
         assert text in response.text
 
@@ -334,10 +334,10 @@ def test_unknown_pages_get_the_styled_404(client):
 
 def test_a_correction_suggestion_is_saved_for_curators(client):
     page = reverse("practices:detail", args=["storm-lake-ia"])
-    form = client.get(reverse("practices:suggest_correction"), {"page": page})
+    form = client.get(reverse("corrections:new"), {"page": page})
     assert "Community Service Officers" in form.text
     response = client.post(
-        reverse("practices:suggest_correction"),
+        reverse("corrections:new"),
         {"page": page, "message": "The department now has three CSOs.", "evidence_url": "https://example.org/a"},
     )
     assert response.status_code == 302 and response["Location"] == page
@@ -355,7 +355,7 @@ def test_a_correction_suggestion_is_saved_for_curators(client):
     ],
 )
 def test_a_bad_correction_suggestion_is_explained_and_not_saved(client, data):
-    response = client.post(reverse("practices:suggest_correction"), data)
+    response = client.post(reverse("corrections:new"), data)
     assert response.status_code == 200
     assert 'class="error"' in response.text or "leave this field empty" in response.text.lower()
     assert not CorrectionSuggestion.objects.exists()
@@ -363,7 +363,7 @@ def test_a_bad_correction_suggestion_is_explained_and_not_saved(client, data):
 
 def test_past_the_hourly_cap_a_suggestion_is_refused_politely_and_its_text_kept(client, settings):
     settings.CORRECTIONS_PER_HOUR = 2
-    url = reverse("practices:suggest_correction")
+    url = reverse("corrections:new")
     for number in (1, 2):
         assert client.post(url, {"page": "/about/", "message": f"Suggestion {number}"}).status_code == 302
     response = client.post(url, {"page": "/about/", "message": "A third, too many for this hour."})
@@ -378,7 +378,7 @@ def test_past_the_hourly_cap_a_suggestion_is_refused_politely_and_its_text_kept(
 
 def test_a_correction_suggestion_never_redirects_off_the_site(client):
     for page in ["https://evil.example/", "//evil.example/", "/\\evil.example/"]:
-        response = client.post(reverse("practices:suggest_correction"), {"page": page, "message": "x"})
+        response = client.post(reverse("corrections:new"), {"page": page, "message": "x"})
         assert response["Location"] == reverse("about")
 
 
@@ -434,4 +434,4 @@ def test_a_department_page_states_the_city_size(client):
 
 def test_pages_link_to_the_correction_form_for_themselves(client):
     for url in [reverse("practices:detail", args=["storm-lake-ia"]), reverse("departments:detail", args=["dallas-tx"])]:
-        assert f"{reverse('practices:suggest_correction')}?page={url}" in client.get(url).text
+        assert f"{reverse('corrections:new')}?page={url}" in client.get(url).text

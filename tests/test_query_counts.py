@@ -102,7 +102,6 @@ def grow_the_directory(copies=30):
             source=sources[position % 5],
             position=100 + position,
         )
-    Practice.objects.refresh_search_text()
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from curation.history import record_current_links
 from departments.models import Department
-from practices.history import record_current_links
 from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
 from sources.models import ReportNote, Source
 
@@ -108,7 +108,6 @@ class Command(BaseCommand):
             # record as a change; the first record below holds the loaded state with its links instead.
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
                 call_command("loaddata", *[str(path) for path in files], verbosity=0)
-            Practice.objects.refresh_search_text()
             record_loaded_history()
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the directory: {loaded}."))

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from simple_history.models import HistoricalChanges
 
 CURATOR_GROUP = "Curator"
-CURATED_APPS = ("sources", "departments", "practices")
+CURATED_APPS = ("sources", "departments", "practices", "corrections")
 # Parts edited inside an entry's form: a curator may remove a wrong fact or link (history keeps a copy).
 # Deleting whole entries (practices, departments, sources...) stays with administrators; unpublish instead.
 DELETABLE_PARTS = {"fact", "practicecommunity", "practicelanguage", "recommendationexample"}
@@ -31,5 +31,6 @@ def ensure_curator_group(using="default"):
 
 
 def sync_curator_group(sender, using="default", **kwargs):
-    """post_migrate: keep the group's permissions in step with the models after every migrate."""
-    ensure_curator_group(using)
+    """post_migrate, sent once per app: keep the group's permissions in step with each curated app's models."""
+    if sender.label in CURATED_APPS:
+        ensure_curator_group(using)

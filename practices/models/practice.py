@@ -1,3 +1,5 @@
+"""A practice, and the communities and languages it serves, each with the source that says so."""
+
 import datetime
 
 from django.conf import settings
@@ -12,181 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import search
-from .curation import VersionedModel, review_cutoff, slug_constraint, slug_format
+from curation.changes import ContentQuerySet
+from curation.fields import lines, plausible_year, plausible_year_validators, slug_constraint, slug_format
+from curation.review import review_cutoff
+from curation.versions import VersionedModel
 
-# A practice year outside this range is a typing mistake, not history.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2100
-# The NLC report runs to 52 pages.
-REPORT_LAST_PAGE = 52
-
-
-def plausible_year_validators():
-    return [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
+from .. import search
+from .choices import EXPECTED_SECTIONS, REPORT_LAST_PAGE, CurrentStatus, FactSection, PracticeEntryKind, PracticeStatus
+from .vocabularies import Community, Language, PracticeKind, StrategyArea
 
 
-def plausible_year(field):
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR})
-
-
-def lines(text):
-    """Non-empty lines of a one-item-per-line text field."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-class VocabularyQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class PracticeKind(models.Model):
-    """A kind of practice, such as language access or a cultural liaison."""
-
-    slug = models.SlugField(
-        _("slug"),
-        max_length=60,
-        unique=True,
-        validators=[slug_format],
-        help_text=_("Used in filter links and spreadsheets: lowercase letters, numbers, hyphens or underscores."),
-    )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), help_text=_("One or two plain sentences for city staff."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    objects = VocabularyQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("practice kind")
-        verbose_name_plural = _("practice kinds")
-        constraints = [slug_constraint("slug", "practice_kind_slug_format")]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class StrategyArea(models.Model):
-    """A strategy area: one of the NLC report's four recommendation areas, or one the directory adds."""
-
-    slug = models.SlugField(
-        _("slug"),
-        max_length=60,
-        unique=True,
-        validators=[slug_format],
-        help_text=_("Used in filter links and spreadsheets: lowercase letters, numbers, hyphens or underscores."),
-    )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    goal = models.TextField(_("goal"), help_text=_("What the area aims at, in our own words."))
-    goal_source = models.ForeignKey(
-        "sources.Source",
-        verbose_name=_("source of the goal"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    goal_note = models.TextField(_("note on the goal"), blank=True, help_text=_("Shown publicly, under the goal."))
-    is_nlc_area = models.BooleanField(
-        _("one of NLC's areas"),
-        default=True,
-        help_text=_("Untick for areas this directory adds; the site then says the area is not NLC's."),
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    objects = VocabularyQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("strategy area")
-        verbose_name_plural = _("strategy areas")
-        constraints = [slug_constraint("slug", "strategy_area_slug_format")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("practices:recommendations") + f"#{self.slug}"
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Community(models.Model):
-    """An immigrant community a practice serves, as one entry of a controlled vocabulary."""
-
-    slug = models.SlugField(
-        _("slug"),
-        max_length=60,
-        unique=True,
-        validators=[slug_format],
-        help_text=_("Used in filter links and spreadsheets: lowercase letters, numbers, hyphens or underscores."),
-    )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.CharField(
-        _("description"),
-        max_length=300,
-        blank=True,
-        help_text=_("Optional: which wordings in sources this entry gathers."),
-    )
-
-    objects = VocabularyQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("community")
-        verbose_name_plural = _("communities")
-        constraints = [slug_constraint("slug", "community_slug_format")]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class LanguageQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class Language(models.Model):
-    code = models.SlugField(
-        _("code"),
-        max_length=12,
-        unique=True,
-        validators=[slug_format],
-        help_text=_("Lowercase ISO 639-1 code where one exists (es, so), otherwise ISO 639-3 (hmn, cmn)."),
-    )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-
-    objects = LanguageQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("language")
-        verbose_name_plural = _("languages")
-        constraints = [slug_constraint("code", "language_code_format")]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-    @property
-    def slug(self):
-        return self.code
-
-
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(ContentQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -209,6 +47,34 @@ class PracticeQuerySet(models.QuerySet):
             practice.search_names, practice.search_facts = practice.build_search_text()
         self.model.objects.bulk_update(practices, ["search_names", "search_facts"], batch_size=500)
         return len(practices)
+
+    def for_detail_page(self):
+        """Everything a practice's page shows, in a fixed number of queries."""
+        from .facts import Fact
+        from .recommendations import RecommendationExample
+
+        return self.select_related(
+            "department__city_population_source",
+            "department__foreign_born_share_source",
+            "year_started_source",
+            "current_status_source",
+        ).prefetch_related(
+            "kinds",
+            "areas",
+            models.Prefetch(
+                "community_links", queryset=PracticeCommunity.objects.select_related("community", "source")
+            ),
+            models.Prefetch("language_links", queryset=PracticeLanguage.objects.select_related("language", "source")),
+            models.Prefetch(
+                "facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")
+            ),
+            models.Prefetch(
+                "recommendation_links",
+                queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
+                    "recommendation__area__position", "recommendation__position"
+                ),
+            ),
+        )
 
     def visible_to(self, user):
         """What ``user`` may see on the site: published practices, and drafts too for staff who curate."""
@@ -245,25 +111,6 @@ class PracticeQuerySet(models.QuerySet):
             practice.mark_reviewed(by, today)
             practice.save(update_fields=["last_reviewed", "reviewed_by", "updated"])
         return practices
-
-
-class PracticeStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-
-
-class CurrentStatus(models.TextChoices):
-    """Whether a program still runs today: separate from the historical account the sources give."""
-
-    RUNNING = "running", _("Still running")
-    CHANGED = "changed", _("Running in a changed form")
-    ENDED = "ended", _("Ended")
-    UNKNOWN = "unknown", _("Not known")
-
-
-class PracticeEntryKind(models.TextChoices):
-    GOOD_PRACTICE = "good-practice", _("One of the report's 17 good practices")
-    CASE_STUDY = "case-study", _("The report's case study")
 
 
 class Practice(VersionedModel):
@@ -663,6 +510,7 @@ class PracticeCommunity(models.Model):
     )
     source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -689,6 +537,7 @@ class PracticeLanguage(models.Model):
     )
     source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
 
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -699,240 +548,3 @@ class PracticeLanguage(models.Model):
 
     def __str__(self):
         return str(self.language)
-
-
-class FactSection(models.TextChoices):
-    CONTEXT = "context", _("Context")
-    HOW_IT_WORKS = "how-it-works", _("How it works")
-    COMPONENTS = "components", _("Components")
-    STAFFING = "staffing", _("Staffing")
-    PARTNERS = "partners", _("Partners")
-    FUNDING = "funding", _("Funding")
-    OUTCOMES = "outcomes", _("Outcomes")
-    CHALLENGES = "challenges", _("Challenges")
-    LESSONS = "lessons", _("Lessons")
-    PEOPLE = "people", _("People named by sources")
-    TIMELINE = "timeline", _("Timeline")
-
-
-# What a profile should cover; a missing section is stated on the page as a gap.
-EXPECTED_SECTIONS = {
-    PracticeEntryKind.GOOD_PRACTICE: {
-        FactSection.HOW_IT_WORKS: _("No source found describes how it works."),
-        FactSection.STAFFING: _("No source found describes its staffing."),
-        FactSection.PARTNERS: _("No source found names its partners."),
-        FactSection.FUNDING: _("No source found says how it is funded."),
-        FactSection.OUTCOMES: _("No source found reports its outcomes."),
-        FactSection.CHALLENGES: _("No source found describes its challenges."),
-    },
-    PracticeEntryKind.CASE_STUDY: {
-        FactSection.OUTCOMES: _("No source found reports its outcomes."),
-    },
-}
-
-
-class Fact(models.Model):
-    """One cited statement about a practice: how it works, who staffs it, what came of it..."""
-
-    # Edited as part of its practice: its changes count against the practice's version.
-    version_entry = "practice"
-
-    Section = FactSection
-
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="facts")
-    section = models.CharField(_("section"), max_length=20, choices=Section)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    year = models.PositiveSmallIntegerField(
-        _("year"),
-        null=True,
-        blank=True,
-        validators=plausible_year_validators(),
-        help_text=_("For timeline entries: the year of the event."),
-    )
-    heading = models.CharField(
-        _("name"),
-        max_length=200,
-        blank=True,
-        help_text=_("For partners, people and components: the name. Leave empty for plain facts."),
-    )
-    text = models.TextField(_("text"), blank=True, help_text=_("In our own words; names and figures exact."))
-    source = models.ForeignKey(
-        "sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="facts"
-    )
-    additional_sources = models.ManyToManyField(
-        "sources.Source",
-        verbose_name=_("also cited"),
-        blank=True,
-        related_name="corroborated_facts",
-        help_text=_("Other sources that say the same."),
-    )
-
-    history = HistoricalRecords(m2m_fields=[additional_sources])
-
-    class Meta:
-        ordering = ["practice", "section", "position", "pk"]
-        verbose_name = _("fact")
-        verbose_name_plural = _("facts")
-        indexes = [models.Index(fields=["practice", "section", "position"], name="fact_practice_section_idx")]
-        constraints = [
-            models.CheckConstraint(condition=Q(section__in=FactSection.values), name="fact_section_valid"),
-            models.CheckConstraint(condition=plausible_year("year"), name="fact_year_plausible"),
-            models.CheckConstraint(
-                condition=~Q(text="") | ~Q(heading=""),
-                name="fact_not_empty",
-                violation_error_message=_("Write the fact, or at least a name."),
-            ),
-        ]
-
-    def __str__(self):
-        return (self.heading or self.text)[:80]
-
-
-class RecommendationQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Recommendation(VersionedModel):
-    """A recommendation filed under a strategy area, compiled from cited public guidance."""
-
-    area = models.ForeignKey(
-        StrategyArea, verbose_name=_("strategy area"), on_delete=models.PROTECT, related_name="recommendations"
-    )
-    slug = models.SlugField(
-        _("slug"),
-        max_length=80,
-        unique=True,
-        validators=[slug_format],
-        help_text=_("Used in links to the recommendation: lowercase letters, numbers and hyphens."),
-    )
-    title = models.CharField(_("title"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    actions = models.TextField(_("concrete actions"), help_text=_("One action per line, in our own words."))
-    sources = models.ManyToManyField(
-        "sources.Source",
-        verbose_name=_("recommending sources"),
-        related_name="recommendations",
-        help_text=_("Sources that recommend this (or, as the note explains, document it)."),
-    )
-    note = models.TextField(
-        _("provenance note"),
-        blank=True,
-        help_text=_("Shown publicly: how exactly the sources support the recommendation."),
-    )
-    examples = models.ManyToManyField(
-        Practice, verbose_name=_("example practices"), through="RecommendationExample", related_name="recommendations"
-    )
-
-    objects = RecommendationQuerySet.as_manager()
-    # Its examples are RecommendationExample rows, which keep their own history.
-    history = HistoricalRecords(m2m_fields=[sources])
-
-    class Meta:
-        ordering = ["area__position", "position", "title"]
-        verbose_name = _("recommendation")
-        verbose_name_plural = _("recommendations")
-        constraints = [
-            models.CheckConstraint(condition=~Q(title=""), name="recommendation_title_not_empty"),
-            slug_constraint("slug", "recommendation_slug_format"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("practices:recommendations") + f"#{self.slug}"
-
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["practices.strategyarea"]
-
-    @property
-    def action_list(self):
-        return lines(self.actions)
-
-
-class RecommendationExample(models.Model):
-    """A practice that shows a recommendation at work, with the source that ties the two."""
-
-    # Edited as part of its recommendation: its changes count against the recommendation's version.
-    version_entry = "recommendation"
-
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="example_links")
-    practice = models.ForeignKey(
-        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="recommendation_links"
-    )
-    note = models.TextField(_("what the practice shows"), help_text=_("One sentence, in our own words."))
-    source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["recommendation", "position"]
-        verbose_name = _("example practice")
-        verbose_name_plural = _("example practices")
-        constraints = [
-            models.UniqueConstraint(fields=["recommendation", "practice"], name="recommendation_example_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.recommendation}: {self.practice}"
-
-
-class CorrectionStatus(models.TextChoices):
-    NEW = "new", _("New")
-    ACCEPTED = "accepted", _("Accepted and applied")
-    DECLINED = "declined", _("Declined")
-
-
-class CorrectionSuggestionQuerySet(models.QuerySet):
-    def accepting_more(self):
-        """Whether the form takes another suggestion: at most CORRECTIONS_PER_HOUR arrive in an hour.
-
-        The form is public and anonymous; the cap keeps a flood (which the honeypot field does not
-        stop) from burying real suggestions, whichever worker or address it comes from.
-        """
-        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-        return self.filter(created__gte=an_hour_ago).count() < settings.CORRECTIONS_PER_HOUR
-
-
-class CorrectionSuggestion(models.Model):
-    """A visitor's suggestion that a page is wrong, out of date or missing something."""
-
-    Status = CorrectionStatus
-
-    page = models.CharField(
-        _("page"), max_length=300, blank=True, help_text=_("The address of the page the suggestion is about.")
-    )
-    practice = models.ForeignKey(
-        Practice,
-        verbose_name=_("practice"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="correction_suggestions",
-    )
-    message = models.TextField(_("what should change"), max_length=5000)
-    evidence_url = models.URLField(_("where you read it (optional)"), max_length=500, blank=True)
-    email = models.EmailField(
-        _("your e-mail (optional)"), blank=True, help_text=_("Only to ask you about this suggestion.")
-    )
-    status = models.CharField(_("status"), max_length=20, choices=CorrectionStatus, default=CorrectionStatus.NEW)
-    curator_notes = models.TextField(_("notes for curators"), blank=True)
-    created = models.DateTimeField(_("received"), db_default=Now(), editable=False)
-
-    objects = CorrectionSuggestionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("correction suggestion")
-        verbose_name_plural = _("correction suggestions")
-        constraints = [
-            models.CheckConstraint(condition=Q(status__in=CorrectionStatus.values), name="correction_status_valid"),
-            models.CheckConstraint(condition=~Q(message=""), name="correction_message_not_empty"),
-        ]
-
-    def __str__(self):
-        return self.message[:80]

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.research_notes import FixtureBuilder, NotesError
+from tools.research_notes.converter import FixtureBuilder, NotesError
 
 
 class Command(BaseCommand):

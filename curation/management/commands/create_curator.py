@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.roles import CURATOR_GROUP, ensure_curator_group
+from curation.roles import CURATOR_GROUP, ensure_curator_group
 
 
 class Command(BaseCommand):

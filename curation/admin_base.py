@@ -12,8 +12,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from .curation import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
 from .history import links_as_of, links_recorded_once
+from .versions import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
 
 
 def names_of(objects, limit=5):

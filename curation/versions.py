@@ -1,50 +1,17 @@
-"""Curation rules shared by the directory's apps: field formats, review age, and versions that stop lost updates.
+"""Versions that stop lost updates: a counter every save raises, and forms that refuse a stale save.
 
-Nothing here imports the directory's models, so sources and departments can use it too.
+Nothing here imports the directory's models, so every content app can use it.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
-from django.core.validators import RegexValidator, URLValidator
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext_lazy as _
-
-# Lowercase letters and digits, joined by single hyphens or underscores: 'storm-lake-ia', 'language_access'.
-# Plain groups only, so that SQLite (Python's re) and PostgreSQL (its own regex engine) read it alike.
-SLUG_PATTERN = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
-SLUG_RULE = _("Lowercase letters and numbers, with single hyphens or underscores between words (e.g. 'storm-lake-ia').")
-slug_format = RegexValidator(SLUG_PATTERN, SLUG_RULE, code="invalid_slug")
-
-WEB_URL_RULE = _("Enter a full web address starting with http:// or https://.")
-web_url = URLValidator(schemes=["http", "https"], message=WEB_URL_RULE)
-
-
-def slug_constraint(field_name, name):
-    return models.CheckConstraint(
-        condition=Q(**{f"{field_name}__regex": SLUG_PATTERN}), name=name, violation_error_message=SLUG_RULE
-    )
-
-
-def web_url_constraint(field_name, name):
-    return models.CheckConstraint(
-        condition=Q(**{field_name: ""})
-        | Q(**{f"{field_name}__istartswith": "http://"})
-        | Q(**{f"{field_name}__istartswith": "https://"}),
-        name=name,
-        violation_error_message=WEB_URL_RULE,
-    )
-
-
-def review_cutoff(today=None):
-    """Reviews before this date are too old: REVIEW_MAX_AGE_DAYS before today."""
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.REVIEW_MAX_AGE_DAYS)
 
 
 class VersionedModel(models.Model):

@@ -11,279 +11,6 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-NLC_REPORT = "nlc-2011"
-REPORT_COPY_URL = "https://www.readkong.com/page/public-safety-programs-for-the-immigrant-community-7475504"
-
-PRACTICE_KINDS = [
-    (
-        "language_access",
-        "Language access",
-        "Interpreters, translated forms and signs, and bilingual staff, so that residents who speak "
-        "little English can report a crime and be understood.",
-    ),
-    (
-        "cultural_liaison",
-        "Cultural liaison",
-        "An officer or civilian who knows a community's language and customs and links that community "
-        "with the department.",
-    ),
-    (
-        "immigration_enforcement_clarity",
-        "Immigration-enforcement clarity",
-        "A written policy, explained in public, on what local police do and do not do about immigration status.",
-    ),
-    (
-        "advisory_council",
-        "Advisory council",
-        "A standing group of immigrant residents who meet police leaders and advise on policy, hiring and outreach.",
-    ),
-    (
-        "community_academy",
-        "Community academy",
-        "A course, often in residents' own language, on how police work, local laws, and residents' rights and duties.",
-    ),
-    (
-        "outreach_events",
-        "Outreach events",
-        "Meetings, fairs, visits and celebrations where officers and immigrant residents meet outside an emergency.",
-    ),
-    (
-        "victim_services",
-        "Victim services",
-        "Help for immigrant victims and witnesses of crime, such as advocates, referrals and U visa certification.",
-    ),
-    (
-        "diversity_recruitment",
-        "Diversity recruitment",
-        "Hiring officers and staff from the communities the department serves.",
-    ),
-    (
-        "officer_training",
-        "Officer training",
-        "Teaching officers about residents' cultures and languages and how to work with interpreters.",
-    ),
-    ("youth_programs", "Youth programs", "Activities that bring officers together with immigrant young people."),
-    (
-        "media_outreach",
-        "Media outreach",
-        "Reaching residents through ethnic and foreign-language radio, television and newspapers.",
-    ),
-    (
-        "community_partnerships",
-        "Community partnerships",
-        "Working with community organizations, faith groups, service agencies and other governments.",
-    ),
-    (
-        "community_service_officers",
-        "Community service officers",
-        "Civilian staff, often bilingual, who handle non-emergency police work and bridge language gaps.",
-    ),
-    (
-        "neighborhood_substation",
-        "Neighborhood substation",
-        "A police office or mobile unit placed in the neighborhoods where immigrants live.",
-    ),
-]
-
-# Research-note area slugs (practice files and recommendations.yaml differ) -> directory slug.
-AREA_SLUGS = {
-    "communication": "communication",
-    "outreach": "outreach",
-    "outreach-and-community-relations": "outreach",
-    "diversity": "diversity",
-    "collaboration": "collaboration",
-    "immigration-enforcement-policy": "immigration-enforcement",
-}
-
-# Sources name communities in many ways; each wording maps to one vocabulary entry.
-COMMUNITIES = {
-    "hispanic-latino": (
-        "Hispanic and Latino",
-        [
-            "Hispanic",
-            "Latino",
-            "Hispanic/Latino",
-            "Hispanic / Latino",
-            "Hispanic residents",
-            "Hispanic/Spanish-speaking residents",
-            "Latino residents of Fair Haven",
-        ],
-    ),
-    "mexican": ("Mexican", ["Mexican"]),
-    "central-american": ("Central American", ["Central American"]),
-    "asian": (
-        "Asian (several origins)",
-        [
-            "Asian",
-            "Asian refugees and immigrants",
-            "Asian-language-speaking communities",
-        ],
-    ),
-    "southeast-asian": (
-        "Southeast Asian",
-        [
-            "Southeast Asian",
-            "Indochinese (Southeast Asian)",
-            "Southeast Asian refugees",
-        ],
-    ),
-    "vietnamese": ("Vietnamese", ["Vietnamese"]),
-    "hmong": ("Hmong", ["Hmong"]),
-    "lao": ("Lao", ["Lao", "Laotian"]),
-    "tai-dam": ("Tai Dam", ["Tai Dam"]),
-    "cambodian": ("Cambodian", ["Cambodian"]),
-    "burmese": ("Burmese", ["Burmese", "Burmese refugees"]),
-    "bhutanese": ("Bhutanese", ["Bhutanese"]),
-    "korean": ("Korean", ["Korean"]),
-    "south-asian": ("South Asian", ["South Asian"]),
-    "somali": ("Somali", ["Somali"]),
-    "ethiopian": ("Ethiopian", ["Ethiopian"]),
-    "sudanese": ("Sudanese", ["Sudanese"]),
-    "liberian": ("Liberian", ["Liberian"]),
-    "west-african": ("West African", ["West African"]),
-    "african-caribbean": ("African and Caribbean", ["African / Caribbean"]),
-    "arab-muslim": ("Arab and Muslim", ["Arab / Muslim"]),
-    "eastern-european": ("Eastern European", ["Eastern European"]),
-    "newcomers": ("Newly arrived immigrants and refugees", ["Newly arriving immigrants and refugees"]),
-    "undocumented": ("Undocumented immigrants", ["Undocumented immigrants"]),
-}
-
-# ISO 639-1 where it exists, else ISO 639-3.
-LANGUAGES = {
-    "Spanish": "es",
-    "Lao": "lo",
-    "Thai": "th",
-    "Korean": "ko",
-    "Hmong": "hmn",
-    "Vietnamese": "vi",
-    "Cebuano": "ceb",
-    "Tagalog": "tl",
-    "Mandarin": "cmn",
-    "Japanese": "ja",
-    "Tai Dam": "blt",
-    "Khmer": "km",
-    "English": "en",
-    "Somali": "so",
-}
-
-AGENCY_KINDS = {
-    "municipal police": "municipal-police",
-    "county sheriff": "county-sheriff",
-    "metropolitan (city-county) police": "metropolitan-police",
-    "fire department": "fire-department",
-    "city office": "city-office",
-    "other": "other",
-    None: "",
-}
-
-# Public caveats, in our words, for profiles whose sources leave the main question open.
-CAVEATS = {
-    "fort-wayne-in": (
-        "Sources describe two Fort Wayne liaison posts: a civilian Hispanic Immigrant Liaison on the "
-        "Mayor's staff and a Hispanic Liaison Officer in the police department. Which one the NLC "
-        "report profiles is not confirmed, so the agency and start year are left open and each fact "
-        "says which post it concerns."
-    ),
-    "portland-or": (
-        "No source found explains what AMPAC stands for or describes the program as it ran around "
-        "2011. The agency, start year and content stay unconfirmed; the timeline shows later Portland "
-        "Police Bureau outreach that resembles it but is not tied to it by any source."
-    ),
-    "indianapolis-model-2000-2007": (
-        "We could not obtain the text of the report's case study. This entry describes the Indianapolis "
-        "approach of 2000-2007 as other public sources report it; none of it has been checked "
-        "against the case study's text."
-    ),
-}
-
-# Public notes whose research wording reads badly once source ids become names, in our words.
-PUBLIC_NOTE_WORDING = {
-    "go-to-the-community": (
-        "The Storm Lake chief's 2012 post on Vera's site is his own first-hand account, not a formal recommendation."
-    ),
-}
-
-# How source ids that appear inside public notes read in prose.
-NOTE_SOURCE_NAMES = {
-    "pilot-tribune-2009": "Storm Lake Pilot-Tribune, February 2009",
-    "brooklyn-park-jcpp": "The partnership's own page",
-    "vera-prosser-2012": "The Storm Lake chief's 2012 post on Vera's site",
-    "vera-2012": "Vera's 2012 report",
-    "vera-2009": "Vera's 2009 study",
-    "vera-2007": "Vera's 2007 guide",
-    "welcoming-america-annual-2022": "Welcoming America's 2022 annual report",
-    "cops-beat-2012-kyes": "COPS Office podcast, October 2012",
-}
-
-INDIANAPOLIS = {
-    "slug": "indianapolis-model-2000-2007",
-    "department": "indianapolis-in",
-    "agency": "City of Indianapolis",
-    "kinds": [
-        "cultural_liaison",
-        "language_access",
-        "media_outreach",
-        "diversity_recruitment",
-        "community_partnerships",
-        "officer_training",
-    ],
-    "areas": ["communication", "outreach", "diversity", "collaboration"],
-    "communities": [("Latino", "nlc-indianapolis-2009"), ("Mexican", "internationalcenter-consulate")],
-    "languages": [("Spanish", "crimprof-2005")],
-    # The city's centre (a geographic fact, like the practice files' coordinates).
-    "coordinates": ("39.768400", "-86.158100"),
-}
-
-# Sources that the report fact sheet names only by their address; titles come from the address.
-REPORT_SOURCES = [
-    {
-        "id": "lopnewsnotes-2011",
-        "title": "New NLC report: Public Safety Programs for the Immigrant Community",
-        "publisher": "lopnewsnotes.blogspot.com",
-        "date": "2011-06",
-        "url": "http://lopnewsnotes.blogspot.com/2011/06/new-nlc-report-public-safety-programs.html",
-        "kind": "news",
-        "note": "Title taken from the page address.",
-    },
-    {
-        "id": "civsource-2009",
-        "title": "NLC helps two cities promote naturalization among immigrant populations",
-        "publisher": "CivSource",
-        "date": "2009-08-18",
-        "url": "https://civsourceonline.com/2009/08/18/nlc-helps-two-cities-promote-naturalization-among-immigrant-populations/",
-        "kind": "news",
-        "note": "Title taken from the page address.",
-    },
-    {
-        "id": "hispanicallyspeaking-2010",
-        "title": "20 U.S. cities recognized for best immigrant integration programs",
-        "publisher": "Hispanically Speaking News",
-        "date": "2010-11-10",
-        "url": "http://www.hispanicallyspeakingnews.com/latino-daily-news/details/20-u.s.-cities-recognized-for-best-immigrant-integration-programs-offe/2888/",
-        "kind": "news",
-        "note": "Title taken from the page address.",
-    },
-]
-
-# report.yaml names its sources in prose; each prose citation maps to a source key.
-REPORT_SOURCE_PREFIXES = [
-    ("report", NLC_REPORT),
-    ("lopnewsnotes", "lopnewsnotes-2011"),
-    ("nlc.org", "nlc-publications-page"),
-    ("NLC press release", "nlc-press-2011"),
-    ("civsourceonline", "civsource-2009"),
-    ("nationalitiescouncil", "nationalitiescouncil-2009"),
-    ("hispanicallyspeakingnews", "hispanicallyspeaking-2010"),
-]
-
-
-# Research-process wording that reads oddly to the public, and what the site says instead.
-PUBLIC_WORDING = [
-    ("stored copy", "copy we read"),
-    ("Several obstacles (see barriers) keep", "Several obstacles, listed below, keep"),
-    ("Introduces NLC's Municipal Action", "The Foreword introduces NLC's Municipal Action"),
-]
-
 
 class NotesError(Exception):
     pass
@@ -296,6 +23,26 @@ def load_yaml(path):
         return yaml.safe_load(handle)
 
 
+# The directory's own editorial choices (vocabularies, public wording, caveats...) are data, kept
+# beside this file; the converter only applies them to the notes.
+EDITORIAL = load_yaml(Path(__file__).with_name("editorial.yaml"))
+NLC_REPORT = EDITORIAL["nlc_report"]
+REPORT_COPY_URL = EDITORIAL["report_copy_url"]
+PRACTICE_KINDS = EDITORIAL["practice_kinds"]
+AREA_SLUGS = EDITORIAL["area_slugs"]
+COMMUNITIES = EDITORIAL["communities"]
+LANGUAGES = EDITORIAL["languages"]
+AGENCY_KINDS = EDITORIAL["agency_kinds"]
+CAVEATS = EDITORIAL["caveats"]
+PUBLIC_NOTE_WORDING = EDITORIAL["public_note_wording"]
+NOTE_SOURCE_NAMES = EDITORIAL["note_source_names"]
+INDIANAPOLIS = EDITORIAL["indianapolis"]
+REPORT_SOURCES = EDITORIAL["report_sources"]
+REPORT_SOURCE_PREFIXES = EDITORIAL["report_source_prefixes"]
+PUBLIC_WORDING = EDITORIAL["public_wording"]
+AMERICAN_SPELLING = EDITORIAL["american_spelling"]
+
+
 def clean_text(text):
     return " ".join(str(text).split()) if text else ""
 
@@ -305,18 +52,6 @@ def public_text(text):
     for research_wording, public_wording in PUBLIC_WORDING:
         text = text.replace(research_wording, public_wording)
     return text
-
-
-# The directory is written in American English; some research notes were not. Lowercase stems only,
-# so that a capitalized name ("Labour Party") keeps its own spelling.
-AMERICAN_SPELLING = [
-    (r"\bneighbour", "neighbor"),
-    (r"\borganis", "organiz"),
-    (r"\brecognis", "recogniz"),
-    (r"\bcolour", "color"),
-    (r"\blabour", "labor"),
-    (r"\bcentre", "center"),
-]
 
 
 def our_prose(text):
@@ -353,7 +88,6 @@ class FixtureBuilder:
         self.examples = []
         self.report_notes = []
         self.areas = {}
-        self.area_sources = {}
 
     # Sources -------------------------------------------------------------------------------
 
@@ -408,7 +142,7 @@ class FixtureBuilder:
         for slug, (_name, wordings) in COMMUNITIES.items():
             if wording in wordings:
                 return slug
-        raise NotesError(f"No community vocabulary entry for {wording!r}; add it to COMMUNITIES.")
+        raise NotesError(f"No community vocabulary entry for {wording!r}; add it to communities in editorial.yaml.")
 
     def language_for(self, name):
         try:

@@ -1,0 +1,28 @@
+from .choices import EXPECTED_SECTIONS, REPORT_LAST_PAGE, CurrentStatus, FactSection, PracticeEntryKind, PracticeStatus
+from .facts import Fact
+from .practice import Practice, PracticeCommunity, PracticeLanguage, PracticeQuerySet
+from .recommendations import Recommendation, RecommendationExample
+from .search import PracticeSearchEntry
+from .vocabularies import Community, Language, PracticeKind, StrategyArea, vocabulary_choices
+
+__all__ = [
+    "EXPECTED_SECTIONS",
+    "REPORT_LAST_PAGE",
+    "Community",
+    "CurrentStatus",
+    "Fact",
+    "FactSection",
+    "Language",
+    "Practice",
+    "PracticeCommunity",
+    "PracticeEntryKind",
+    "PracticeKind",
+    "PracticeLanguage",
+    "PracticeQuerySet",
+    "PracticeSearchEntry",
+    "PracticeStatus",
+    "Recommendation",
+    "RecommendationExample",
+    "StrategyArea",
+    "vocabulary_choices",
+]

@@ -1,0 +1,100 @@
+"""An existing database, as it stood before the restructuring, is carried forward by `migrate`.
+
+The database is a scratch SQLite file made by the real commands in a subprocess: migrated to where
+main stood before correction suggestions left the practices app, seeded, given a visitor's suggestion,
+then migrated to the end.
+"""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = [("practices", "0007_history_of_links")]
+
+pytestmark = pytest.mark.slow
+
+
+def manage(database, *args):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def rows(database, sql, *params):
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    database = tmp_path_factory.mktemp("migrations") / "existing.sqlite3"
+    for app, migration in BEFORE:
+        manage(database, "migrate", app, migration, "--noinput", "-v0")
+    manage(database, "seed", "-v0")
+    rows(
+        database,
+        "INSERT INTO practices_correctionsuggestion (page, message, evidence_url, email, status, curator_notes, "
+        "created, practice_id) VALUES ('/about/', 'The year is wrong.', '', '', 'new', '', '2026-11-30', NULL)",
+    )
+    before = {
+        "suggestion_type": rows(
+            database, "SELECT id FROM django_content_type WHERE app_label='practices' AND model='correctionsuggestion'"
+        ),
+        "practices": rows(database, "SELECT COUNT(*) FROM practices_practice")[0][0],
+        "history": rows(database, "SELECT COUNT(*) FROM practices_historicalpractice")[0][0],
+        "titles": rows(database, "SELECT slug, title, version FROM practices_practice ORDER BY slug"),
+    }
+    manage(database, "migrate", "--noinput", "-v0")
+    return database, before
+
+
+def test_suggestions_move_to_their_app_with_their_permissions(migrated):
+    database, before = migrated
+    assert rows(database, "SELECT message FROM corrections_correctionsuggestion") == [("The year is wrong.",)]
+    assert before["suggestion_type"], "the old content type existed"
+    moved = rows(
+        database, "SELECT id FROM django_content_type WHERE app_label='corrections' AND model='correctionsuggestion'"
+    )
+    assert moved == before["suggestion_type"]
+    curator_codenames = {
+        codename
+        for (codename,) in rows(
+            database,
+            "SELECT p.codename FROM auth_permission p JOIN auth_group_permissions gp ON gp.permission_id = p.id "
+            "JOIN auth_group g ON g.id = gp.group_id WHERE g.name = 'Curator' AND p.content_type_id = ?",
+            moved[0][0],
+        )
+    }
+    assert curator_codenames == {"add_correctionsuggestion", "change_correctionsuggestion", "view_correctionsuggestion"}
+
+
+def test_content_and_history_survive(migrated):
+    database, before = migrated
+    assert rows(database, "SELECT COUNT(*) FROM practices_practice")[0][0] == before["practices"] == 18
+    assert rows(database, "SELECT COUNT(*) FROM practices_historicalpractice")[0][0] == before["history"] > 0
+    assert rows(database, "SELECT slug, title, version FROM practices_practice ORDER BY slug") == before["titles"]
+
+
+def test_the_full_text_index_holds_the_existing_practices(migrated):
+    database, _before = migrated
+    found = rows(
+        database,
+        "SELECT p.slug FROM practices_practice_fts f JOIN practices_practice p ON p.id = f.rowid "
+        "WHERE practices_practice_fts MATCH 'robbinsdale'",
+    )
+    assert found == [("brooklyn-center-mn",)]
+
+
+def test_nothing_is_left_to_migrate(migrated):
+    database, _before = migrated
+    plan = manage(database, "showmigrations", "--plan")
+    assert "[ ]" not in plan, json.dumps(plan)
