@@ -47,8 +47,10 @@ seed: migrate
 run: seed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser"'.
+PYTEST_ARGS ?=
 test: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install-dev
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py check --fail-level WARNING
