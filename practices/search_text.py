@@ -5,9 +5,14 @@ department, kinds, areas, communities, languages and facts. Whatever changes one
 a spreadsheet import, a history revert, a bulk delete, ``loaddata``, a shell) sends a signal that
 lands here (see curation/changes.py), and the practices it touches are rebuilt in the same
 transaction, so search never answers with words a curator has changed.
+
+Every signal ends in ``touch(model, pks)``. Inside ``batched()`` (bulk loads) the touches are
+collected and each practice is rebuilt once, at the end.
 """
 
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -19,7 +24,6 @@ from .models import Community, Fact, Language, Practice, PracticeCommunity, Prac
 
 # Writes of these fields are the rebuild itself.
 DERIVED_FIELDS = {"search_names", "search_facts", "search_vector"}
-
 
 # How a practice reaches each model its search text reads.
 PATH_FROM_PRACTICE = {
@@ -37,85 +41,119 @@ PARTS = (Fact, PracticeCommunity, PracticeLanguage)
 
 
 def practice_ids(model, pks, using):
-    """The practices whose search text reads rows ``pks`` of ``model`` (None: any row)."""
+    """The ids of the practices whose search text reads rows ``pks`` of ``model`` (None: any row)."""
+    if model is Practice and pks is not None:
+        return set(pks)
     path = PATH_FROM_PRACTICE[model]
     rows = {f"{path}__in": pks} if pks is not None else {f"{path}__isnull": False}
-    return Practice.objects.using(using).filter(**rows)
+    return set(Practice.objects.using(using).filter(**rows).values_list("pk", flat=True))
 
 
-def refresh(ids, using):
-    if not isinstance(ids, list):
-        ids = list(ids.values_list("pk", flat=True).distinct())
+def rebuild(ids, using):
+    ids = sorted(ids - state.being_deleted)
     if ids:
         Practice.objects.using(using).filter(pk__in=ids).refresh_search_text()
 
 
-# Rows that loaddata writes arrive before the rows they link to, so the practices they touch are
-# rebuilt once the load commits, all together: {alias: {model: {pk}}}.
-loaded = defaultdict(lambda: defaultdict(set))
-# Practices being deleted right now: their own parts' deletions need not rebuild them.
-being_deleted = set()
+def pending():
+    return defaultdict(lambda: defaultdict(set))  # {alias: {model: {pk}, or None for any row}}
 
 
-def rebuild_after_load(using):
-    ids = set()
-    for model, pks in loaded.pop(using, {}).items():
-        ids.update(practice_ids(model, sorted(pks), using).values_list("pk", flat=True))
-    refresh(sorted(ids), using)
+class State(threading.local):
+    def __init__(self):
+        self.batch = None  # pending() while batched() runs
+        self.loaded = pending()  # rows loaddata wrote, rebuilt when the load commits
+        self.being_deleted = set()  # practices whose own parts' deletions need not rebuild them
 
 
-def changed(model, pks, using, raw=False):
-    if raw:
-        loaded[using][model].update(pks)
-        transaction.on_commit(lambda: rebuild_after_load(using), using=using)
+state = State()
+
+
+def record(changes, using, model, pks):
+    models = changes[using]
+    if pks is None or models.get(model, ()) is None:
+        models[model] = None
     else:
-        refresh(practice_ids(model, pks, using), using)
+        models[model].update(pks)
+
+
+def rebuild_all(changes):
+    for using, models in changes.items():
+        ids = set()
+        for model, pks in models.items():
+            ids |= practice_ids(model, None if pks is None else sorted(pks), using)
+        rebuild(ids, using)
+
+
+@contextmanager
+def batched():
+    """Collect every change made inside the block and rebuild each touched practice once, at its end."""
+    if state.batch is not None:
+        yield
+        return
+    state.batch = pending()
+    try:
+        yield
+    finally:
+        changes, state.batch = state.batch, None
+    rebuild_all(changes)
+
+
+def touch(model, pks, using, raw=False):
+    """Rows ``pks`` of ``model`` changed (None: any row): rebuild the practices that read them."""
+    if state.batch is not None:
+        record(state.batch, using, model, pks)
+    elif raw:
+        # loaddata writes rows before the rows they link to: rebuild once the load commits.
+        record(state.loaded, using, model, pks)
+        transaction.on_commit(flush_loaded, using=using)
+    else:
+        rebuild(practice_ids(model, pks, using), using)
+
+
+def flush_loaded():
+    changes, state.loaded = state.loaded, pending()
+    rebuild_all(changes)
 
 
 def on_save(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= DERIVED_FIELDS:
         return
-    changed(sender, [instance.pk], using, raw=raw)
+    touch(sender, [instance.pk], using, raw=raw)
 
 
 def before_delete(sender, instance, using=None, **kwargs):
     """Deleting a vocabulary entry or department unlinks practices without a signal of their own."""
     if sender is Practice:
-        being_deleted.add(instance.pk)
+        state.being_deleted.add(instance.pk)
     elif sender not in PARTS:
-        instance._search_practice_ids = list(practice_ids(sender, [instance.pk], using).values_list("pk", flat=True))
+        instance._search_practice_ids = practice_ids(sender, [instance.pk], using)
 
 
 def on_delete(sender, instance, using=None, **kwargs):
     if sender is Practice:
-        being_deleted.discard(instance.pk)
+        state.being_deleted.discard(instance.pk)
     elif sender in PARTS:
-        if instance.practice_id not in being_deleted:
-            refresh([instance.practice_id], using)
+        touch(Practice, [instance.practice_id], using)
     else:
-        refresh([pk for pk in getattr(instance, "_search_practice_ids", []) if pk not in being_deleted], using)
+        touch(Practice, getattr(instance, "_search_practice_ids", set()), using)
 
 
 def on_links_changed(sender, instance, action, reverse, pk_set, using=None, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
-        return
-    if not reverse:
-        refresh([instance.pk], using)
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        touch(Practice, [instance.pk], using)
     elif action == "pre_clear":
         # Clearing from the kind's side: the practices are known only before the links go.
-        instance._search_practice_ids = list(
-            practice_ids(type(instance), [instance.pk], using).values_list("pk", flat=True)
-        )
+        instance._search_practice_ids = practice_ids(type(instance), [instance.pk], using)
     elif action == "post_clear":
-        refresh(getattr(instance, "_search_practice_ids", []), using)
-    else:
-        refresh(sorted(pk_set or ()), using)
+        touch(Practice, getattr(instance, "_search_practice_ids", set()), using)
+    elif action in ("post_add", "post_remove"):
+        touch(Practice, pk_set or (), using)
 
 
 def on_bulk_change(sender, pks, fields, using, **kwargs):
-    if fields is not None and fields <= DERIVED_FIELDS:
-        return
-    changed(sender, pks, using)
+    if fields is None or not fields <= DERIVED_FIELDS:
+        touch(sender, pks, using)
 
 
 def connect():

@@ -34,6 +34,14 @@ def test_the_same_seed_builds_the_same_directory():
     assert Practice.objects.filter(slug="storm-lake-ia").exists()
 
 
+def test_synthetic_practices_are_searchable_with_their_kinds_and_facts():
+    build(departments=3, practices=12, seed=5)
+    practice = Practice.objects.filter(slug__startswith="synthetic-").prefetch_related("kinds", "facts").first()
+    kind_word = practice.kinds.all()[0].name.split()[0]
+    assert kind_word in practice.search_names
+    assert practice.facts.all()[0].text.split()[0] in practice.search_facts
+
+
 def test_it_refuses_to_build_twice_or_on_an_empty_directory():
     build(departments=2, practices=5)
     with pytest.raises(CommandError, match="already holds synthetic rows"):

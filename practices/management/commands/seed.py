@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from curation.history import record_current_links
 from departments.models import Department
+from practices import search_text
 from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
 from sources.models import ReportNote, Source
 
@@ -106,7 +107,7 @@ class Command(BaseCommand):
                 model.objects.all().delete()
             # loaddata sets links (a practice's kinds, ...) after saving each row, which history would
             # record as a change; the first record below holds the loaded state with its links instead.
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            with override_settings(SIMPLE_HISTORY_ENABLED=False), search_text.batched():
                 call_command("loaddata", *[str(path) for path in files], verbosity=0)
             record_loaded_history()
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())

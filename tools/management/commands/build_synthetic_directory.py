@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from departments.models import Department, DepartmentKind
 from departments.states import State
+from practices import search_text
 from practices.models import (
     Community,
     Fact,
@@ -188,6 +189,12 @@ class Builder:
         return created
 
     def build_practices(self, departments, start, stop):
+        # Search text is rebuilt once per chunk, when the practices and all their links exist (some links
+        # are bulk-created through their tables, which send no signal of their own).
+        with search_text.batched():
+            return self._build_practices(departments, start, stop)
+
+    def _build_practices(self, departments, start, stop):
         rng = self.rng
         practices = []
         for i in range(start, stop):
@@ -246,7 +253,6 @@ class Builder:
             if rng.random() < 0.15
         ]
         Fact.additional_sources.through.objects.bulk_create(also_cited, batch_size=1000, ignore_conflicts=True)
-        Practice.objects.filter(pk__in=[practice.pk for practice in practices]).refresh_search_text()
         return practices
 
     def build_examples(self, practices):
