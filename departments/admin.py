@@ -3,14 +3,13 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin, VersionedInline
-from practices.models import Practice
 
-from .models import Department
+from .models import Department, practice_model
 from .resources import DepartmentResource
 
 
 class PracticeInline(VersionedInline, admin.TabularInline):
-    model = Practice
+    model = practice_model()
     fields = ["title", "entry_kind", "report_page", "status", "last_reviewed"]
     readonly_fields = ["title", "entry_kind", "report_page", "last_reviewed"]
     extra = 0

@@ -58,9 +58,7 @@ class DepartmentQuerySet(ContentQuerySet):
 
     def public(self):
         """Departments with at least one practice the public may see."""
-        from practices.models import Practice
-
-        return self.filter(Exists(Practice.objects.published().filter(department=OuterRef("pk"))))
+        return self.filter(Exists(practice_model().objects.published().filter(department=OuterRef("pk"))))
 
 
 class DepartmentKind(models.TextChoices):
@@ -289,3 +287,9 @@ class Department(VersionedModel):
     @property
     def region(self):
         return region_of(self.state)
+
+
+def practice_model():
+    """The practice model. Practices are defined in the app above this one and point at departments;
+    this app reaches them through that relation, so its imports never run back up."""
+    return Department._meta.get_field("practices").related_model

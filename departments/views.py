@@ -5,11 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 
-from .models import Department
+from .models import Department, practice_model
 
 DEPARTMENTS_PER_PAGE = 50
-# Practices are defined above this app (they point at departments); reach them through that relation.
-Practice = Department._meta.get_field("practices").related_model
+Practice = practice_model()
 
 
 @cache_public_page
