@@ -134,7 +134,8 @@ class StateEntryQuerySet(models.QuerySet):
     def for_list(self):
         """Entries with the short names of their laws, for the list of states."""
         return self.prefetch_related(
-            models.Prefetch("laws", queryset=Law.objects.only("entry_id", "position", "short_name", "status"))
+            models.Prefetch("laws", queryset=Law.objects.only("entry_id", "position", "short_name", "status")),
+            models.Prefetch("rulings", queryset=CourtRuling.objects.only("entry_id", "position", "case", "date")),
         )
 
     def with_effects(self):
@@ -418,8 +419,8 @@ class Law(CitedPart):
         return first_year(self.year)
 
     @property
-    def in_effect(self):
-        return self.status in {LawStatus.IN_FORCE, LawStatus.PARTLY_BLOCKED}
+    def is_blocked(self):
+        return self.status == LawStatus.BLOCKED
 
 
 class CourtRuling(CitedPart):
@@ -455,6 +456,13 @@ class CourtRuling(CitedPart):
     @property
     def label(self):
         return self.case
+
+    @property
+    def short_name(self):
+        """'Lunn v. Commonwealth (2017)': the case without its citation, with its year if known."""
+        year = first_year(self.date)
+        name = self.case.split(",")[0].split(" (")[0]
+        return f"{name} ({year})" if year else name
 
 
 class OtherMeasure(CitedPart):
