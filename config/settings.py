@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "curation",
     "sources",
     "departments",
+    "statelaw",
     "practices",
     "planning",
     "corrections",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("about/", practice_views.about, name="about"),
     path("", include("practices.urls")),
     path("", include("departments.urls")),
+    path("", include("statelaw.urls")),
     path("", include("planning.urls")),
     path("", include("corrections.urls")),
     path("admin/", admin.site.urls),

@@ -4,10 +4,20 @@ from django.contrib.auth.models import Group, Permission
 from simple_history.models import HistoricalChanges
 
 CURATOR_GROUP = "Curator"
-CURATED_APPS = ("sources", "departments", "practices", "corrections")
+CURATED_APPS = ("sources", "departments", "statelaw", "practices", "corrections")
 # Parts edited inside an entry's form: a curator may remove a wrong fact or link (history keeps a copy).
 # Deleting whole entries (practices, departments, sources...) stays with administrators; unpublish instead.
-DELETABLE_PARTS = {"fact", "practicecommunity", "practicelanguage", "recommendationexample"}
+DELETABLE_PARTS = {
+    "fact",
+    "practicecommunity",
+    "practicelanguage",
+    "recommendationexample",
+    # A state's laws, rulings, other measures and bills.
+    "law",
+    "courtruling",
+    "othermeasure",
+    "bill",
+}
 
 
 def curator_permissions(using="default"):

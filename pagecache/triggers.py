@@ -18,7 +18,7 @@ from .models import ContentVersion
 
 # Visitors' correction suggestions (the corrections app) are read only in the admin, so a new one
 # must not empty the cache: that app is not watched.
-WATCHED_APPS = ("sources", "departments", "practices")
+WATCHED_APPS = ("sources", "departments", "statelaw", "practices")
 
 TRIGGER = "pagecache_bump"
 VERSION_TABLE = ContentVersion._meta.db_table

@@ -4,8 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from practices.curation import review_cutoff
-from practices.curation_admin import CurationAdmin, names_of
+from curation.admin_base import CurationAdmin, names_of
+from curation.review import review_cutoff
 
 from .models import Bill, CourtRuling, Law, OtherMeasure, StateEntry
 

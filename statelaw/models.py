@@ -21,8 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curation.changes import ContentQuerySet
+from curation.fields import lines
+from curation.review import review_cutoff
+from curation.versions import VersionedModel
 from departments.states import State
-from practices.curation import VersionedModel, review_cutoff
 
 # The year the NLC report profiled the practices: a law enacted later came after the account.
 REPORT_YEAR = 2011
@@ -99,10 +102,6 @@ EFFECTS_HELP = _(
 )
 
 
-def lines(text):
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def first_year(text):
     """The first four-digit year in '2005-2006' or 'after 2025-07-03'; None if there is none."""
     match = re.search(r"\b(1[89]\d\d|20\d\d)\b", text or "")
@@ -114,7 +113,7 @@ class EntryStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class StateEntryQuerySet(models.QuerySet):
+class StateEntryQuerySet(ContentQuerySet):
     def get_by_natural_key(self, state):
         return self.get(state=state)
 
@@ -422,6 +421,11 @@ class Law(CitedPart):
     def is_blocked(self):
         return self.status == LawStatus.BLOCKED
 
+    @property
+    def binds(self):
+        """Whether the plan's rules read it: a law a court has blocked binds no one."""
+        return not self.is_blocked
+
 
 class CourtRuling(CitedPart):
     """A court ruling on local cooperation, or on a state law about it."""
@@ -453,9 +457,11 @@ class CourtRuling(CitedPart):
     def __str__(self):
         return self.case
 
+    binds = True
+
     @property
     def label(self):
-        return self.case
+        return self.short_name
 
     @property
     def short_name(self):

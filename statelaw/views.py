@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -8,13 +9,14 @@ from sources.citations import Citations
 from .listing import StateListing
 from .models import StateEntry
 
+# Practices are defined above this app (they point at departments); reach them through that relation.
+Practice = Department._meta.get_field("practices").related_model
+
 
 def directory_in(state):
     """The state's profiled departments, each with its published practices (two queries)."""
-    departments = list(Department.objects.public().filter(state=state).prefetch_related("practices").order_by("city"))
-    for department in departments:
-        department.public_practices = [practice for practice in department.practices.all() if practice.is_published]
-    return departments
+    published = Prefetch("practices", queryset=Practice.objects.published().order_by("report_order"))
+    return Department.objects.public().filter(state=state).prefetch_related(published).order_by("city", "pk")
 
 
 @cache_public_page

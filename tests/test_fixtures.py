@@ -12,6 +12,7 @@ from practices.models import Fact, Practice, Recommendation, RecommendationExamp
 from sources.models import ReportNote, Source
 
 NOTES = Path(settings.BASE_DIR).parent / "shared" / "nlc-report"
+STATE_LAW_NOTES = Path(settings.BASE_DIR).parent / "shared" / "state-law" / "state-laws.yaml"
 
 # The report's table of contents: (order, city, title, page).
 TABLE_OF_CONTENTS = [
@@ -152,8 +153,10 @@ def test_committed_fixtures_match_the_research_notes(tmp_path):
     """If the notes change, rebuild with `python manage.py build_fixtures` and review the diff."""
     pytest.importorskip("yaml")
     from tools.research_notes.converter import FixtureBuilder
+    from tools.state_law.converter import state_law_fixture
 
-    rebuilt = FixtureBuilder(NOTES).build().fixtures()
+    builder = FixtureBuilder(NOTES).build()
+    rebuilt = {**builder.fixtures(), **state_law_fixture(STATE_LAW_NOTES, builder)}
     for name, rows in rebuilt.items():
         committed = json.loads((Path(settings.FIXTURE_DIRS[0]) / name).read_text(encoding="utf-8"))
         assert committed == json.loads(json.dumps(rows)), f"{name} is out of date with the research notes"

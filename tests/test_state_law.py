@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from statelaw.models import Bill, CourtRuling, Effect, Law, OtherMeasure, Stance, StateEntry
@@ -103,7 +104,7 @@ def test_every_effect_is_known_and_the_three_example_states_carry_theirs():
 @pytest.mark.skipif(not NOTES.exists(), reason="the research notes are not beside the project")
 def test_the_public_sentences_are_ours_and_match_the_committed_fixture():
     pytest.importorskip("yaml")
-    from tools.state_laws import FIXTURE_NAME, StateLawBuilder, runs
+    from tools.state_law.converter import FIXTURE_NAME, StateLawBuilder, runs
 
     builder = StateLawBuilder(NOTES, known_sources=[]).build()
     committed = json.loads((Path(settings.FIXTURE_DIRS[0]) / FIXTURE_NAME).read_text(encoding="utf-8"))
@@ -193,10 +194,11 @@ def test_addresses_are_lowercase_and_bad_codes_are_not_found(client):
         assert client.get(f"{LIST}{code}/").status_code == 404, code
 
 
-def test_a_draft_state_is_hidden_from_the_public_and_previewed_by_curators(client, curator_client):
+def test_a_draft_state_is_hidden_from_the_public_and_previewed_by_curators(curator_client):
     StateEntry.objects.filter(state="IA").update(status=StateEntry.Status.DRAFT)
-    assert client.get(state_page("ia")).status_code == 404
-    assert "Iowa" not in [entry.name for entry in client.get(LIST).context["listing"].shown]
+    public = Client()
+    assert public.get(state_page("ia")).status_code == 404
+    assert "Iowa" not in [entry.name for entry in public.get(LIST).context["listing"].shown]
     preview = curator_client.get(state_page("ia"))
     assert preview.status_code == 200 and "Draft preview." in preview.text
 
@@ -226,7 +228,7 @@ def management_forms(context):
         formset = formset.formset
         data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
         for form in formset.forms:
-            for name, field in form.fields.items():
+            for name in form.fields:
                 value = form[name].value()
                 if value is None:
                     continue

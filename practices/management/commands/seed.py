@@ -13,9 +13,11 @@ from departments.models import Department
 from practices import search_text
 from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
 from sources.models import ReportNote, Source
+from statelaw.models import StateEntry
 
 # Deleted in this order by --force, so that nothing is still referenced when it goes.
 DIRECTORY_MODELS = [
+    StateEntry,
     Recommendation,
     Practice,
     Department,
@@ -40,7 +42,7 @@ def history_tracked_models():
     """Every directory model that keeps a history, parts such as facts and links included."""
     return [
         model
-        for app_label in ("sources", "departments", "practices")
+        for app_label in ("sources", "departments", "statelaw", "practices")
         for model in apps.get_app_config(app_label).get_models()
         if hasattr(model._meta, "simple_history_manager_attribute")
     ]

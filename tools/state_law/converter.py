@@ -1,7 +1,7 @@
 """Turn the state-law research notes (../shared/state-law/state-laws.yaml) into fixtures/6-state-laws.json.
 
 Facts come from the notes exactly: law names, years, titles, case names, courts, dates, and every
-source. The sentences the site shows come from tools/state-law-wording.yaml, the directory's own
+source. The sentences the site shows come from tools/state_law/wording.yaml, the directory's own
 words, never from the notes' prose; a note without wording there (or wording without a note) stops
 the build, and so does a public sentence that repeats a run of a note's words.
 
@@ -12,9 +12,9 @@ import datetime
 import re
 from pathlib import Path
 
-from practices.research_notes import NotesError, clean_text, clean_url, load_yaml, normalise_url, public_text
+from tools.research_notes.converter import NotesError, clean_text, clean_url, load_yaml, normalise_url, public_text
 
-WORDING = Path(__file__).resolve().parent / "state-law-wording.yaml"
+WORDING = Path(__file__).with_name("wording.yaml")
 FIXTURE_NAME = "6-state-laws.json"
 
 STANCES = {"restricts_local_limits", "limits_cooperation", "mixed", "no_statewide_law_found"}
@@ -309,3 +309,9 @@ class StateLawBuilder:
             *model("othermeasure", self.measures),
             *model("bill", self.bills),
         ]
+
+
+def state_law_fixture(notes_path, nlc_builder, wording_path=WORDING):
+    """{FIXTURE_NAME: rows}, given the NLC builder whose sources the state laws may share."""
+    builder = StateLawBuilder(notes_path, wording_path, known_sources=nlc_builder.sources.values()).build()
+    return {FIXTURE_NAME: builder.rows()}
