@@ -1,8 +1,9 @@
 """A city's starting plan: its answers run through planning/rules.py over the directory's content.
 
 Building one costs a fixed number of queries whatever the directory's size: departments and their
-published practices (2), the communities and languages those practices name (2), and the
-recommendations with their area, sources and public examples (3).
+published practices (2), the communities and languages those practices name (2), the
+recommendations with their area, sources and public examples (3), and, when a state is given,
+its published law with its laws and rulings (3).
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department
 from practices.models import Practice, PracticeCommunity, PracticeLanguage, Recommendation, RecommendationExample
+from statelaw.models import StateEntry
 
 from . import rules
 from .rules import Concern, Existing
@@ -82,6 +84,28 @@ class Plan:
         self.answers = answers
         self.names = {"community": dict(options["community"]), "language": dict(options["language"])}
 
+    # State law
+
+    @cached_property
+    def state_law(self):
+        """The state's published law, with the laws and rulings the rules read; None if there is none."""
+        if not self.answers.state:
+            return None
+        return StateEntry.objects.published().with_effects().filter(state=self.answers.state).first()
+
+    @cached_property
+    def law_counts(self):
+        """How many recommendations state law rules out, limits and already requires."""
+        counts = dict.fromkeys(rules.LawKind.values, 0)
+        for match in self.ranked_recommendations:
+            if match.law_kind:
+                counts[match.law_kind] += 1
+        return counts
+
+    @cached_property
+    def ruled_out(self):
+        return [match for match in self.ranked_recommendations if match.ruled_out]
+
     # Departments like yours
 
     @cached_property
@@ -89,15 +113,27 @@ class Plan:
         return rules.rank_departments(self.answers, department_profiles(), self.names)
 
     @cached_property
+    def _close_departments(self):
+        return rules.close_departments(self.answers, self.ranked_departments)
+
+    @property
     def similar_departments(self):
-        alike = [match for match in self.ranked_departments if match.points > 0]
-        return alike[: rules.SIMILAR_DEPARTMENTS_SHOWN]
+        return self._close_departments[0]
+
+    @property
+    def also_close(self):
+        """Departments in the city's state or serving its communities that the top five leave out."""
+        return self._close_departments[1]
 
     # Where to start
 
     @cached_property
     def ranked_recommendations(self):
-        return rules.rank_recommendations(self.answers, recommendations_in_directory_order())
+        ranked = rules.rank_recommendations(self.answers, recommendations_in_directory_order())
+        marks = rules.law_marks(self.state_law.authorities()) if self.state_law else {}
+        for match in ranked:
+            match.law_marks = marks.get(match.item.slug, [])
+        return ranked
 
     @cached_property
     def is_general(self):
@@ -113,15 +149,20 @@ class Plan:
     @cached_property
     def also_consider(self):
         chosen = {id(match) for match in self.start_here}
-        return [match for match in self.ranked_recommendations if match.points > 0 and id(match) not in chosen]
+        return [
+            match
+            for match in self.ranked_recommendations
+            if match.points > 0 and id(match) not in chosen and not match.ruled_out
+        ]
 
     @cached_property
     def less_urgent(self):
-        return [match for match in self.ranked_recommendations if match.points < 0]
+        return [match for match in self.ranked_recommendations if match.points < 0 and not match.ruled_out]
 
     @property
     def not_shown_count(self):
-        return len(self.ranked_recommendations) - len(self.start_here) - len(self.also_consider) - len(self.less_urgent)
+        shown = len(self.start_here) + len(self.also_consider) + len(self.less_urgent) + len(self.ruled_out)
+        return len(self.ranked_recommendations) - shown
 
     @cached_property
     def _department_points(self):

@@ -14,8 +14,17 @@ Where to start (the directory's recommendations, by slug in RULES):
     something you have that it builds on +1, something you have that it would set up -2,
     three or more languages +1 for language planning.
     Ties: the directory's own order (strategy area, then position).
-    The plan starts with the six with the most points, plus, for each worry they leave
-    unanswered, the one with the most points that answers it.
+    The plan starts with a first step for each worry and for each thing the city said it lacks
+    (the one with the most points that answers it), then the others with the most points, six in
+    all if there are fewer needs than that.
+
+State law (LAW_RULES): each law and ruling in a state's published entry carries its effects on
+    local police; each effect rules out, limits or already requires the recommendations it names,
+    and the plan marks them so, naming the law. A ruled-out recommendation never appears under
+    "Where to start" or "Also worth a look"; it is listed with its law instead.
+
+Departments like yours: the five with the most points, then any other that shares the city's
+    state, a community or a language (up to three more), so a close match is never cut off by ties.
 
 A rule naming a recommendation that curators have since deleted is simply never met.
 """
@@ -39,6 +48,7 @@ EACH_SHARED_LANGUAGE = 1
 SAME_REGION = 1
 SAME_STATE = 1
 SIMILAR_DEPARTMENTS_SHOWN = 5
+ALSO_CLOSE_SHOWN = 3
 
 # Where to start: what a recommendation gains or loses from each answer.
 WORRY = 3
@@ -57,7 +67,10 @@ class Existing(models.TextChoices):
 
     INTERPRETERS = "interpreters", _("Bilingual officers or interpreters")
     LIAISON = "liaison", _("A liaison officer or unit for immigrant residents")
-    STATUS_POLICY = "status_policy", _("A written policy on asking about immigration status")
+    STATUS_POLICY = (
+        "status_policy",
+        _("A written rule that officers do not ask victims and witnesses about immigration status"),
+    )
     ADVISORY_GROUP = "advisory_group", _("An advisory group of immigrant residents")
     OUTREACH_EVENTS = "outreach_events", _("Outreach events, such as fairs, forums or classes")
     PARTNERSHIPS = "partnerships", _("Partnerships with community organizations or other agencies")
@@ -163,7 +176,7 @@ RULES = (
     Rule(
         "status_policy=no",
         MISSING,
-        _("You said there is no written policy on immigration-status questions."),
+        _("You said there is no written rule that officers do not ask about immigration status."),
         ("dont-ask-status", "separate-local-from-federal-enforcement", "protect-sensitive-information"),
     ),
     Rule(
@@ -212,13 +225,13 @@ RULES = (
     Rule(
         "status_policy=yes",
         ALREADY_IN_PLACE,
-        _("You already have a written policy on immigration-status questions, so this is less urgent."),
+        _("You already have a written rule not to ask about immigration status, so this is less urgent."),
         ("dont-ask-status",),
     ),
     Rule(
         "status_policy=yes",
         BUILDS_ON,
-        _("You already have a written policy; it only helps if residents hear about it."),
+        _("You already have a written rule not to ask about status; it only helps if residents hear about it."),
         ("explain-the-policy-publicly",),
     ),
     Rule(
@@ -319,6 +332,20 @@ class Answers:
     def lacks(self, item):
         return self.existing.get(item) == NO
 
+    def needs(self):
+        """[(answer, label)]: each worry, then each thing the city lacks; each gets a first step."""
+        needs = [
+            (f"concern={concern.value}", _("Your worry: %(worry)s") % {"worry": concern.label})
+            for concern in Concern
+            if concern.value in self.concerns
+        ]
+        needs += [
+            (f"{item.value}={NO}", _("What you lack: %(item)s") % {"item": item.label})
+            for item in Existing
+            if self.lacks(item)
+        ]
+        return needs
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -332,10 +359,24 @@ class Match:
 
     item: object
     reasons: list = field(default_factory=list)
+    covers: list = field(default_factory=list)  # the worries and lacks it is the first step for
+    law_marks: list = field(default_factory=list)  # LawMark, strongest first
 
     @property
     def points(self):
         return sum(reason.points for reason in self.reasons)
+
+    @property
+    def law_kind(self):
+        return self.law_marks[0].kind if self.law_marks else None
+
+    @property
+    def law_kind_label(self):
+        return LawKind(self.law_kind).label if self.law_marks else ""
+
+    @property
+    def ruled_out(self):
+        return self.law_kind == LawKind.FORBIDS
 
 
 @dataclass(frozen=True)
@@ -396,6 +437,23 @@ def rank_departments(answers, profiles, names):
     return sorted(matches, key=lambda match: (-match.points, match.item.city, match.item.state))
 
 
+def close_departments(answers, ranked):
+    """(departments like yours, also close): the SIMILAR_DEPARTMENTS_SHOWN with the most points, then
+    up to ALSO_CLOSE_SHOWN others in the city's state or sharing one of its communities or languages."""
+    alike = [match for match in ranked if match.points > 0]
+    shown = alike[:SIMILAR_DEPARTMENTS_SHOWN]
+
+    def close(profile):
+        return (
+            (answers.state and profile.state == answers.state)
+            or profile.communities & set(answers.communities)
+            or profile.languages & set(answers.languages)
+        )
+
+    also = [match for match in alike[SIMILAR_DEPARTMENTS_SHOWN:] if close(match.item)]
+    return shown, also[:ALSO_CLOSE_SHOWN]
+
+
 def recommendation_reasons(given, slug):
     """Why a recommendation moves up or down, from the answers given (as Answers.given() names them)."""
     return [Reason(rule.points, rule.reason) for rule in RULES if rule.when in given and slug in rule.recommendations]
@@ -413,14 +471,29 @@ def rank_recommendations(answers, recommendations):
 
 
 def start_here(answers, ranked):
-    """The START_HERE_COUNT most urgent recommendations and, for each worry of the city's that
-    they leave unanswered, the most urgent one that answers it: no worry goes without a first step."""
-    urgent = [match for match in ranked if match.points > 0]
-    start = urgent[:START_HERE_COUNT]
-    for concern in answers.concerns:
-        answering = next((rule.recommendations for rule in RULES if rule.when == f"concern={concern}"), ())
-        if not any(match.item.slug in answering for match in start):
-            start += [match for match in urgent if match.item.slug in answering][:1]
+    """First steps: for each worry and each thing the city lacks, the most urgent recommendation
+    that answers it (one already chosen if it does; else the first the rule lists among the equal
+    best), then the most urgent of the rest, up to START_HERE_COUNT in all. What state law rules out
+    is never a first step. Each chosen match records in ``covers`` the needs it answers."""
+    urgent = [match for match in ranked if match.points > 0 and not match.ruled_out]
+    start = []
+    for answer, label in answers.needs():
+        answering = next((rule.recommendations for rule in RULES if rule.when == answer and rule.points > 0), ())
+        candidates = [match for match in urgent if match.item.slug in answering]
+        if not candidates:
+            continue
+        chosen = next((match for match in start if match in candidates), None)
+        if chosen is None:
+            best = candidates[0].points
+            equal_best = [match for match in candidates if match.points == best]
+            chosen = min(equal_best, key=lambda match: answering.index(match.item.slug))
+            start.append(chosen)
+        chosen.covers.append(label)
+    for match in urgent:
+        if len(start) >= START_HERE_COUNT:
+            break
+        if match not in start:
+            start.append(match)
     rank = {id(match): position for position, match in enumerate(urgent)}
     return sorted(start, key=lambda match: rank[id(match)])
 
@@ -430,8 +503,180 @@ def general_start(ranked):
     that is not already in place, in the directory's order."""
     seen_areas, start = set(), []
     in_directory_order = sorted(ranked, key=lambda m: (m.item.area.position, m.item.position, m.item.title))
-    for match in (m for m in in_directory_order if m.points >= 0):
+    for match in (m for m in in_directory_order if m.points >= 0 and not m.ruled_out):
         if match.item.area_id not in seen_areas:
             seen_areas.add(match.item.area_id)
             start.append(match)
     return start
+
+
+# State law: what a state's laws and rulings do to the recommendations.
+#
+# Each law and ruling in the directory carries its effects on local police (statelaw.models.Effect).
+# A rule says what one effect does to the recommendations it names: rules them out (a city may not
+# adopt them as written), limits them (parts may not be allowed), or already requires them. A
+# ruled-out recommendation never appears under "Where to start"; every mark names its law.
+
+
+class LawKind(models.TextChoices):
+    FORBIDS = "forbids", _("Ruled out by state law")
+    RESTRICTS = "restricts", _("Limited by state law")
+    REQUIRES = "requires", _("Already required by state law")
+
+
+LAW_KIND_ORDER = list(LawKind)
+LAW_CONSEQUENCES = {
+    LawKind.FORBIDS: _("A city may not adopt this as written."),
+    LawKind.RESTRICTS: _("Parts of this may not be allowed: ask your city attorney before it goes to council."),
+    LawKind.REQUIRES: _("State law already asks this of local police, in part or in full."),
+}
+
+
+@dataclass(frozen=True)
+class LawRule:
+    """When a state's law or ruling has ``effect``, each named recommendation is marked ``kind``."""
+
+    effect: str  # a statelaw.models.Effect value
+    kind: str  # a LawKind value
+    does: str  # what the law does, read after its name: "Texas SB 4 (2017) bans ..."
+    recommendations: tuple[str, ...]
+
+
+SEPARATE = "separate-local-from-federal-enforcement"
+DONT_ASK = "dont-ask-status"
+SERIOUS_ONLY = "target-serious-offenders"
+PROTECT_INFORMATION = "protect-sensitive-information"
+
+LAW_RULES = (
+    # Laws that ban local limits on cooperation, or require cooperation.
+    LawRule(
+        "bans_local_limits",
+        LawKind.FORBIDS,
+        _("bans local policies that limit cooperation with federal immigration enforcement"),
+        (SEPARATE,),
+    ),
+    LawRule(
+        "bans_local_limits",
+        LawKind.RESTRICTS,
+        _("bans local policies that limit cooperation with federal immigration enforcement"),
+        (DONT_ASK, PROTECT_INFORMATION),
+    ),
+    LawRule(
+        "requires_detainers",
+        LawKind.RESTRICTS,
+        _("requires honoring ICE detainer requests"),
+        (SEPARATE, SERIOUS_ONLY),
+    ),
+    LawRule(
+        "requires_287g",
+        LawKind.RESTRICTS,
+        _("requires agencies that run jails to seek 287(g) agreements"),
+        (SEPARATE, SERIOUS_ONLY),
+    ),
+    LawRule(
+        "requires_status_checks",
+        LawKind.RESTRICTS,
+        _("requires officers or jails to check immigration status in some cases"),
+        (DONT_ASK, PROTECT_INFORMATION),
+    ),
+    LawRule(
+        "requires_ice_notice",
+        LawKind.RESTRICTS,
+        _("requires telling ICE about some people in custody"),
+        (SEPARATE, PROTECT_INFORMATION),
+    ),
+    LawRule(
+        "bans_info_limits",
+        LawKind.RESTRICTS,
+        _("bans local limits on sharing immigration-status information with federal authorities"),
+        (PROTECT_INFORMATION,),
+    ),
+    LawRule(
+        "state_controls_287g",
+        LawKind.RESTRICTS,
+        _("leaves agreements that deputize local officers to the state, not the city"),
+        (SEPARATE, SERIOUS_ONLY),
+    ),
+    LawRule(
+        "conditions_287g",
+        LawKind.RESTRICTS,
+        _("allows 287(g)-type agreements only in writing and on conditions the state sets"),
+        (SERIOUS_ONLY,),
+    ),
+    # Laws that limit cooperation: part of the recommendation is already the law.
+    LawRule(
+        "bars_enforcement_help",
+        LawKind.REQUIRES,
+        _("bars local police from using their resources for immigration enforcement"),
+        (SEPARATE,),
+    ),
+    LawRule(
+        "bars_detainer_holds",
+        LawKind.REQUIRES,
+        _("bars or limits holding people on immigration detainers"),
+        (SEPARATE, SERIOUS_ONLY),
+    ),
+    LawRule(
+        "bars_287g",
+        LawKind.REQUIRES,
+        _("bars 287(g) or immigration detention agreements"),
+        (SEPARATE, SERIOUS_ONLY),
+    ),
+    LawRule(
+        "bars_status_questions",
+        LawKind.REQUIRES,
+        _("bars officers from asking some people about immigration status"),
+        (DONT_ASK,),
+    ),
+    LawRule(
+        "limits_info_sharing",
+        LawKind.REQUIRES,
+        _("limits what police may share with immigration authorities"),
+        (PROTECT_INFORMATION,),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LawMark:
+    """One law's bearing on one recommendation, for the page and the downloads."""
+
+    kind: str
+    law: str  # "Texas SB 4 (2017)"
+    url: str  # the law on its state's page
+    does: str
+
+    @property
+    def kind_label(self):
+        return LawKind(self.kind).label
+
+    @property
+    def consequence(self):
+        return LAW_CONSEQUENCES[LawKind(self.kind)]
+
+    @property
+    def text(self):
+        return f"{self.law} {self.does}. {self.consequence}"
+
+
+def law_marks(authorities):
+    """{recommendation slug: [LawMark]}, strongest first, from a state's laws and rulings.
+
+    ``authorities`` have a ``label``, a ``url``, ``effects`` and ``binds`` (a law a court has blocked
+    binds no one). A law marks a recommendation once, with the strongest kind its effects give and
+    everything it does that bears on it.
+    """
+    rank = {kind: position for position, kind in enumerate(LAW_KIND_ORDER)}
+    marks = {}
+    for authority in (item for item in authorities if item.binds):
+        found = {}  # slug -> [rules]
+        for rule in LAW_RULES:
+            if rule.effect in authority.effects:
+                for slug in rule.recommendations:
+                    found.setdefault(slug, []).append(rule)
+        for slug, applying in found.items():
+            applying.sort(key=lambda rule: rank[rule.kind])
+            does = list(dict.fromkeys(str(rule.does) for rule in applying))
+            mark = LawMark(applying[0].kind, authority.label, authority.url, str(_(" and ")).join(does))
+            marks.setdefault(slug, []).append(mark)
+    return {slug: sorted(found, key=lambda mark: rank[mark.kind]) for slug, found in marks.items()}

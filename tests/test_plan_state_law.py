@@ -9,8 +9,7 @@ from django.urls import reverse
 from planning import rules
 from planning.plan import Plan
 from planning.rules import NO, Answers, Concern, Existing, LawKind
-from practices.browse import filter_options
-from practices.models import Recommendation
+from practices.models import Recommendation, vocabulary_choices
 from statelaw.models import Effect, StateEntry
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ PROTECT = "protect-sensitive-information"
 
 
 def make_plan(**answers):
-    return Plan(Answers(**answers), options=filter_options())
+    return Plan(Answers(**answers), options=vocabulary_choices())
 
 
 def afraid_of_deportation(state, **more):
@@ -94,8 +93,9 @@ def test_texas_limits_the_status_rule_and_federal_programs_but_keeps_them_as_fir
     assert [mark.law for mark in marks(plan, SERIOUS_ONLY)] == ["Texas SB 4 (2017)", "Texas SB 8 (2025)"]
     assert DONT_ASK in start_slugs(plan)
     assert marks(plan, "u-visa-certification") == []
-    # Still six first steps: what Texas law rules out leaves room for the next.
-    assert len(plan.start_here) == rules.START_HERE_COUNT
+    # Every recommendation the worry makes urgent is a first step, except the one Texas law rules out.
+    urgent = [match for match in plan.ranked_recommendations if match.points > 0]
+    assert len(plan.start_here) == len(urgent) - 1
 
 
 # Iowa: SF 481 (2018).
@@ -208,7 +208,7 @@ def test_the_markdown_plan_opens_with_the_state_law_and_carries_the_warnings(cli
     text = response.content.decode()
     assert text.index("## State law in Texas") < text.index("## Where to start")
     assert "Not legal advice." in text
-    assert "**Limited by state law.** [Texas SB 4 (2017)](http://testserver/states/tx/#law-" in text
+    assert "**Limited by state law.**\n- [Texas SB 4 (2017)](http://testserver/states/tx/#law-" in text
     assert "## Ruled out by state law" in text
 
 
