@@ -9,6 +9,7 @@ restricts or already requires.
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -26,9 +27,6 @@ from curation.fields import lines
 from curation.review import review_cutoff
 from curation.versions import VersionedModel
 from departments.states import State
-
-# The year the NLC report profiled the practices: a law enacted later came after the account.
-REPORT_YEAR = 2011
 
 
 class Stance(models.TextChoices):
@@ -136,6 +134,27 @@ class StateEntryQuerySet(ContentQuerySet):
             models.Prefetch("laws", queryset=Law.objects.only("entry_id", "position", "short_name", "status")),
             models.Prefetch("rulings", queryset=CourtRuling.objects.only("entry_id", "position", "case", "date")),
         )
+
+    def today_in(self, state):
+        """The entry for ``state`` with its laws, for a page beside a program's account, or None.
+
+        One query (the entry joined with its laws), so practice and department pages stay in budget.
+        """
+        entry_fields = ["id", "state", "stance", "summary", "checked_on", "sources_through", "status"]
+        law_fields = ["id", "position", "short_name", "year", "status"]
+        rows = list(
+            self.filter(state=state)
+            .order_by("laws__position", "laws__id")
+            .values_list(*entry_fields, *[f"laws__{name}" for name in law_fields])
+        )
+        if not rows:
+            return None
+        cut = len(entry_fields)
+        entry = StateEntry.from_db(self.db, entry_fields, rows[0][:cut])
+        laws = [Law.from_db(self.db, law_fields, row[cut:]) for row in rows if row[cut] is not None]
+        for law in laws:
+            law.entry = entry
+        return LawToday(entry, laws)
 
     def with_effects(self):
         """Entries with the laws and rulings the plan's rules read (two more queries)."""
@@ -331,9 +350,19 @@ class StateEntry(VersionedModel):
         """Its laws, then its rulings (from prefetched rows): what the plan's rules read."""
         return [*self.laws.all(), *self.rulings.all()]
 
-    def laws_after(self, year):
-        """The laws enacted after ``year`` (the year a program was described), from prefetched laws."""
-        return [law for law in self.laws.all() if law.enacted_year and law.enacted_year > year]
+
+@dataclass
+class LawToday:
+    """A state's law beside a program's account: the entry and its laws."""
+
+    entry: StateEntry
+    laws: list
+
+    def after(self, year):
+        """The laws enacted after ``year``, the year an account describes a program as of."""
+        if year is None:
+            return []
+        return [law for law in self.laws if law.binds and law.enacted_year and law.enacted_year > year]
 
 
 class LawStatus(models.TextChoices):

@@ -3,8 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The NLC report runs to 52 pages.
+# The NLC report runs to 52 pages, and was published in 2011.
 REPORT_LAST_PAGE = 52
+REPORT_YEAR = 2011
 
 
 class PracticeStatus(models.TextChoices):

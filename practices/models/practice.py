@@ -20,7 +20,15 @@ from curation.review import review_cutoff
 from curation.versions import VersionedModel
 
 from .. import search
-from .choices import EXPECTED_SECTIONS, REPORT_LAST_PAGE, CurrentStatus, FactSection, PracticeEntryKind, PracticeStatus
+from .choices import (
+    EXPECTED_SECTIONS,
+    REPORT_LAST_PAGE,
+    REPORT_YEAR,
+    CurrentStatus,
+    FactSection,
+    PracticeEntryKind,
+    PracticeStatus,
+)
 from .vocabularies import Community, Language, PracticeKind, StrategyArea
 
 
@@ -490,6 +498,14 @@ class Practice(VersionedModel):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def described_as_of(self):
+        """The year the account describes the program as of: the end of a closed period (the case study's
+        2007), else the report's year for the report's entries; None for entries the report does not hold."""
+        if self.year_ended:
+            return self.year_ended
+        return REPORT_YEAR if self.report_page else None
 
 
 class PracticeCommunity(models.Model):
