@@ -1,7 +1,7 @@
 """A city's starting plan: its answers run through planning/rules.py over the directory's content.
 
 Building one costs a fixed number of queries whatever the directory's size: departments and their
-published practices (2), the communities and languages those practices name (2), the
+published practices (2), the communities and languages those practices name (1), the
 recommendations with their area, sources and public examples (3), and, when a state is given,
 its published law with its laws and rulings (3).
 """
@@ -9,7 +9,7 @@ its published law with its laws and rulings (3).
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Value
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -46,15 +46,18 @@ def department_profiles():
     departments = Department.objects.public().prefetch_related(
         Prefetch("practices", queryset=published.order_by("report_order"))
     )
+    # Who the published practices serve, communities and languages read in one query.
+    served = PracticeCommunity.objects.filter(practice__in=published).annotate(facet=Value("community"))
+    spoken = PracticeLanguage.objects.filter(practice__in=published).annotate(facet=Value("language"))
+    rows = (
+        served.values_list("facet", "practice__department_id", "community__slug")
+        .order_by()
+        .union(spoken.values_list("facet", "practice__department_id", "language__code").order_by(), all=True)
+        .order_by()
+    )
     communities, languages = {}, {}
-    for department_id, slug in PracticeCommunity.objects.filter(practice__in=published).values_list(
-        "practice__department_id", "community__slug"
-    ):
-        communities.setdefault(department_id, set()).add(slug)
-    for department_id, code in PracticeLanguage.objects.filter(practice__in=published).values_list(
-        "practice__department_id", "language__code"
-    ):
-        languages.setdefault(department_id, set()).add(code)
+    for facet, department_id, key in rows:
+        (communities if facet == "community" else languages).setdefault(department_id, set()).add(key)
     return [
         rules.DepartmentProfile(
             department=department,

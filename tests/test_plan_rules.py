@@ -265,7 +265,7 @@ def test_every_point_is_explained():
         assert all(str(reason.text).strip() and reason.points for reason in match.reasons)
     points = [match.points for match in plan.ranked_recommendations]
     assert points == sorted(points, reverse=True)
-    assert rules.START_HERE_COUNT <= len(plan.start_here) <= rules.START_HERE_COUNT + len(Concern.values)
+    assert rules.START_HERE_COUNT <= len(plan.start_here) <= max(rules.START_HERE_COUNT, len(plan.answers.needs()))
 
 
 def worries_answered_by(plan, matches):
@@ -282,7 +282,7 @@ def worries_answered(plan):
 
 
 def test_every_worry_gets_a_first_step_even_when_other_answers_weigh_more():
-    """The Iowa town's language needs fill the six places; fear of deportation still gets one."""
+    """The Iowa town's language needs would fill the six places; fear of deportation still gets one."""
     town = {
         "size": SizeBand.SMALL,
         "state": "IA",
@@ -295,9 +295,16 @@ def test_every_worry_gets_a_first_step_even_when_other_answers_weigh_more():
     six_by_points = [m for m in plan.ranked_recommendations if m.points > 0][: rules.START_HERE_COUNT]
     assert Concern.DEPORTATION not in worries_answered_by(plan, six_by_points)
     assert worries_answered(plan) == {Concern.LANGUAGE, Concern.DEPORTATION}
-    assert len(plan.start_here) == rules.START_HERE_COUNT + 1
+    # The first step for each worry (and each lack) comes first; the most urgent others fill the six places.
+    assert len(plan.start_here) == rules.START_HERE_COUNT
     added = next(m for m in plan.start_here if m not in six_by_points)
     assert "You worry about fear of deportation." in [str(reason.text) for reason in added.reasons]
+    assert [str(label) for label in added.covers] == ["Your worry: Fear of deportation"]
+    language_step = plan.start_here[0]
+    assert [str(label) for label in language_step.covers] == [
+        "Your worry: Language barriers",
+        "What you lack: Bilingual officers or interpreters",
+    ]
     # Still in order of points; the urgent ones left out are under "also worth a look".
     points = [m.points for m in plan.start_here]
     assert points == sorted(points, reverse=True)

@@ -63,7 +63,7 @@ def test_a_bare_plan_page_shows_the_form_only(client):
         "Immigrant communities in your city",
         "Languages residents speak",
         "Bilingual officers or interpreters",
-        "A written policy on asking about immigration status",
+        "A written rule that officers do not ask victims and witnesses about immigration status",
         "What worries you most?",
     ]:
         assert f"<legend>{legend}</legend>" in response.text
@@ -190,8 +190,14 @@ def test_the_checklist_downloads_as_csv(client):
     assert response["Content-Disposition"] == 'attachment; filename="public-safety-plan-small-ia.csv"'
     rows = read_csv(response)
     assert rows[0][:4] == ["Step", "Done", "Recommendation", "Action"]
+    assert rows[0][-1] == "State law"
     checklist = page.context["plan"].checklist
-    assert [(int(row[0]), row[3]) for row in rows[1:]] == [(number, action) for number, _rec, action in checklist]
+    steps = [row for row in rows[1:] if row[0]]
+    assert [(int(row[0]), row[3]) for row in steps] == [(number, action) for number, _rec, action in checklist]
+    # What Iowa law rules out follows the steps, with no step to tick and its law named.
+    ruled_out = [row for row in rows[1:] if not row[0]]
+    assert [row[2] for row in ruled_out] == ["Keep routine local policing separate from civil immigration enforcement"]
+    assert ruled_out[0][-1].startswith("Ruled out by state law: Iowa SF 481 (2018)")
     first = rows[1]
     assert first[2] == "Adopt a written language-access plan for the police department"
     assert "You said there are no bilingual officers or interpreters. (+2)" in first[4]
@@ -360,7 +366,8 @@ def test_the_plan_costs_a_small_constant_number_of_queries(client):
     grow_the_directory()
     after = [count_queries(client, url) for url in urls]
     assert after == before, f"queries before growing the directory {before}, after {after}"
-    # The vocabularies; then departments, their practices, communities and languages; then the
-    # recommendations, their sources and their examples.
-    assert after == [1, 8, 8, 8]
+    # The vocabularies; then departments, their practices, and the communities and languages they
+    # serve; then the recommendations, their sources and their examples; then the state's law, its
+    # laws and its rulings.
+    assert after == [1, 10, 10, 10]
     assert max(after) <= MAX_QUERIES
