@@ -178,7 +178,7 @@ def test_the_plan_opens_with_the_state_law_and_marks_each_recommendation(client)
     text = response.text
     assert text.index('id="state-law"') < text.index('id="where-to-start"') < text.index('id="like-yours"')
     assert "State law in Texas" in text and "Not legal advice." in text
-    assert "1 recommendation is ruled out by state law" in text
+    assert "1 recommendation is ruled out by state law, so it is not among your first steps." in text
     assert 'id="ruled-out"' in text
     ruled_out = text[text.index('id="ruled-out"') :]
     assert "Keep routine local policing separate from civil immigration enforcement" in ruled_out
