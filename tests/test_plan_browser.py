@@ -1,6 +1,7 @@
 """/plan/ in a real browser: keyboard only, small screens, print, and an axe scan."""
 
 import base64
+import re
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -149,13 +150,39 @@ def test_the_plan_prints_as_a_clean_handout(browser, site, screenshot):
         assert browser.find_element(By.CSS_SELECTOR, ".checklist li").is_displayed()
         assert browser.find_element(By.CSS_SELECTOR, ".share-url").is_displayed()
         assert browser.find_element(By.ID, "sources").is_displayed()
+        # The state's law and the checklist come first.
+        order = browser.execute_script(
+            "return ['#state-law', '#where-to-start', '#like-yours', '#your-answers']"
+            ".map(s => document.querySelector(s).getBoundingClientRect().top)"
+        )
+        assert order == sorted(order), "the printed plan opens with the state's law, then the checklist"
         screenshot("print")
-        pdf = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+        pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})["data"])
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "plan-handout.pdf").write_bytes(base64.b64decode(pdf["data"]))
+        (ARTIFACTS / "plan-handout.pdf").write_bytes(pdf)
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def pdf_pages(pdf):
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("iowa-town", FILLED),
+        ("texas-city", "/plan/?size=midsize&state=TX&community=vietnamese&language=vi&liaison=no&concern=deportation"),
+        ("general", "/plan/?size="),
+    ],
+)
+def test_a_typical_plan_prints_on_three_pages(browser, site, name, url):
+    browser.get(site + url)
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})["data"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"plan-{name}.pdf").write_bytes(pdf)
+    assert pdf_pages(pdf) <= 3, f"the {name} plan prints on {pdf_pages(pdf)} pages"
 
 
 def test_the_error_summary_links_to_each_field(browser, site):
