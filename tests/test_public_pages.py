@@ -278,6 +278,17 @@ def test_curator_notes_never_reach_the_public(client):
         assert secret not in client.get(url).text
 
 
+def test_the_recommendations_page_opens_each_area_with_its_first_step_and_offers_the_plan(client):
+    text = client.get(reverse("practices:recommendations")).text
+    assert f'<a href="{reverse("planning:plan")}">Answer a few questions about your city</a>' in text
+    first = Recommendation.objects.filter(area__slug="communication").order_by("position").first()
+    assert (
+        f'<strong>Start here:</strong> <a href="#{first.slug}">{first.title}</a>. First step: {first.action_list[0]}'
+        in (text.replace("&#x27;", "'"))
+    )
+    assert text.count("<strong>Start here:</strong>") == 5
+
+
 def test_recommendations_page_is_exact_about_provenance(client):
     response = client.get(reverse("practices:recommendations"))
     assert "not quoted from the report" in response.text

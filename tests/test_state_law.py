@@ -243,3 +243,46 @@ def management_forms(context):
 def test_curators_may_not_delete_a_whole_state(curator_client):
     entry = StateEntry.objects.get(state="NV")
     assert curator_client.get(reverse("admin:statelaw_stateentry_delete", args=[entry.pk])).status_code == 403
+
+
+# The law beside a program's account
+
+
+def law_box(text):
+    start = text.index('id="state-law-today"')
+    return text[start : text.index("</aside>", start)]
+
+
+def test_a_practice_page_shows_its_state_law_today_and_what_came_after_the_account(client):
+    box = law_box(client.get(reverse("practices:detail", args=["storm-lake-ia"])).text)
+    assert "Iowa's law today" in box and "Requires cooperation" in box
+    assert "describes it as of 2011. This law came later:" in box
+    assert ">SF 481 (2018)</a>" in box
+    assert "SF 2340" not in box, "a law a court has blocked is not the law today"
+    assert f'href="{state_page("ia")}"' in box and "confirm with your city attorney" in box
+
+
+def test_department_pages_show_the_law_of_their_state(client):
+    des_moines = law_box(client.get(reverse("departments:detail", args=["des-moines-ia"])).text)
+    assert ">SF 481 (2018)</a>" in des_moines
+    garden_grove = law_box(client.get(reverse("departments:detail", args=["garden-grove-ca"])).text)
+    assert "California's law today" in garden_grove and "Limits cooperation" in garden_grove
+    assert ">SB 54 (2017)</a>" in garden_grove
+
+
+def test_a_case_study_over_a_closed_period_compares_with_its_last_year():
+    from practices.models import Practice
+
+    case_study = Practice.objects.get(slug="indianapolis-model-2000-2007")
+    assert case_study.described_as_of == 2007
+    today = StateEntry.objects.published().today_in("IN")
+    assert [law.short_name for law in today.after(case_study.described_as_of)] == [
+        "IC 5-2-18.2 (2011)",
+        "HEA 1393 (2025)",
+        "SEA 76 (2026)",
+    ]
+
+
+def test_no_box_for_a_state_without_a_published_entry(client):
+    StateEntry.objects.filter(state="IA").update(status=StateEntry.Status.DRAFT)
+    assert 'id="state-law-today"' not in client.get(reverse("practices:detail", args=["storm-lake-ia"])).text
