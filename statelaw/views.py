@@ -2,20 +2,17 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from departments.models import Department
+from departments.models import Department, practice_model
 from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 
 from .listing import StateListing
 from .models import StateEntry
 
-# Practices are defined above this app (they point at departments); reach them through that relation.
-Practice = Department._meta.get_field("practices").related_model
-
 
 def directory_in(state):
     """The state's profiled departments, each with its published practices (two queries)."""
-    published = Prefetch("practices", queryset=Practice.objects.published().order_by("report_order"))
+    published = Prefetch("practices", queryset=practice_model().objects.published().order_by("report_order"))
     return Department.objects.public().filter(state=state).prefetch_related(published).order_by("city", "pk")
 
 
