@@ -3,7 +3,8 @@
 Filters combine with AND across facets and OR within one (``?kind=a&kind=b`` means a or b).
 Unknown values are dropped with a notice instead of emptying the page. The page costs a fixed
 number of queries whatever the directory's size: one for the filter options, one per facet
-(state and city size share one), the result count, the page and the page's kinds.
+(state, state law and city size share one), the result count, the page and the page's kinds.
+The ``law`` facet is the stance of the practice's state today (its published state-law entry).
 """
 
 from dataclasses import dataclass, field
@@ -12,12 +13,13 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import SizeBand
 from departments.states import State
+from statelaw.models import Stance, StateEntry
 
 from .models import Practice, PracticeCommunity, PracticeLanguage, vocabulary_choices
 from .search import clean_query
@@ -38,11 +40,19 @@ FACET_LABELS = {
     "kind": _("Kind of practice"),
     "area": _("Strategy area"),
     "state": _("State"),
+    "law": _("State law today"),
     "community": _("Community served"),
     "language": _("Language"),
     "size": _("City size"),
 }
-FACET_ORDER = ["kind", "area", "state", "community", "language", "size"]
+FACET_ORDER = ["kind", "area", "state", "law", "community", "language", "size"]
+
+
+def stance_of_state():
+    """The stance of the published state-law entry for a practice's state (None if there is none)."""
+    entries = StateEntry.objects.published().filter(state=OuterRef("department__state"))
+    return Subquery(entries.values("stance")[:1])
+
 
 SORTS = {
     "relevance": (_("Best match"), ["-rank", F("report_order").asc(nulls_last=True), "title"]),
@@ -102,6 +112,16 @@ class LinkedFacetFilter(FacetFilter):
         return qs.filter(Exists(links))
 
 
+class StateLawFilter(FacetFilter):
+    """Practices in states whose law has one of the chosen stances."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        entries = StateEntry.objects.published().filter(state=OuterRef("department__state"), stance__in=value)
+        return qs.filter(Exists(entries))
+
+
 class PracticeFilter(django_filters.FilterSet):
     """What a valid browse request is: its form fields decide which values exist."""
 
@@ -115,6 +135,7 @@ class PracticeFilter(django_filters.FilterSet):
         distinct=False,
         normalize=lambda raw: raw.strip().upper(),
     )
+    law = StateLawFilter(label=FACET_LABELS["law"], field_name="law", choices=Stance.choices)
     community = LinkedFacetFilter(label=FACET_LABELS["community"], field_name="community")
     language = LinkedFacetFilter(label=FACET_LABELS["language"], field_name="language")
     size = FacetFilter(
@@ -243,21 +264,29 @@ class PracticeBrowse:
         return facets
 
     def _place_counts(self):
-        """State and city-size counts from one grouped query (each facet ignores its own filter)."""
+        """State, state-law and city-size counts from one grouped query (each facet ignores its own filter)."""
         rows = list(
-            self.filterset.filtered(without={"state", "size"})
-            .values("department__state", "department__size_band")
+            self.filterset.filtered(without={"state", "law", "size"})
+            .annotate(law=stance_of_state())
+            .values("department__state", "law", "department__size_band")
             .annotate(count=Count("pk"))
-            .values_list("department__state", "department__size_band", "count")
+            .values_list("department__state", "law", "department__size_band", "count")
         )
-        states, sizes = set(self.data["state"]), set(self.data["size"])
-        state_counts, size_counts = {}, {}
-        for state, size, count in rows:
-            if not sizes or size in sizes:
+        states, laws, sizes = set(self.data["state"]), set(self.data["law"]), set(self.data["size"])
+        state_counts, law_counts, size_counts = {}, {}, {}
+        for state, law, size, count in rows:
+            in_state, in_law, in_size = (
+                not states or state in states,
+                not laws or law in laws,
+                not sizes or size in sizes,
+            )
+            if in_law and in_size:
                 state_counts[state] = state_counts.get(state, 0) + count
-            if not states or state in states:
+            if in_state and in_size and law:
+                law_counts[law] = law_counts.get(law, 0) + count
+            if in_state and in_law:
                 size_counts[size] = size_counts.get(size, 0) + count
-        return {"state": state_counts, "size": size_counts}
+        return {"state": state_counts, "law": law_counts, "size": size_counts}
 
     def chips(self):
         chips = []

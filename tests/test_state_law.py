@@ -286,3 +286,54 @@ def test_a_case_study_over_a_closed_period_compares_with_its_last_year():
 def test_no_box_for_a_state_without_a_published_entry(client):
     StateEntry.objects.filter(state="IA").update(status=StateEntry.Status.DRAFT)
     assert 'id="state-law-today"' not in client.get(reverse("practices:detail", args=["storm-lake-ia"])).text
+
+
+# Browse: the law facet
+
+
+def law_facet(response):
+    facet = next(facet for facet in response.context["facets"] if facet.name == "law")
+    return {option.value: option.count for option in facet.options}
+
+
+def test_browse_counts_practices_by_the_stance_of_their_state(client, django_assert_max_num_queries):
+    browse = reverse("practices:list")
+    with django_assert_max_num_queries(10):
+        response = client.get(browse)
+    assert law_facet(response) == {"restricts_local_limits": 6, "limits_cooperation": 10, "mixed": 2}
+    assert sum(law_facet(response).values()) == 18
+    # Filtering by law finds the practices in those states; the law facet ignores its own filter.
+    limits = client.get(browse, {"law": "limits_cooperation"})
+    assert limits.context["page_obj"].paginator.count == 10
+    assert {practice.department.state for practice in limits.context["page_obj"]} == {
+        "MN",
+        "NV",
+        "OR",
+        "MA",
+        "DC",
+        "CA",
+        "CT",
+        "NY",
+    }
+    assert law_facet(limits) == law_facet(response)
+    assert "State law today: Limits cooperation" in limits.text
+
+
+def test_the_law_facet_combines_with_the_others_and_ignores_unknown_values(client):
+    browse = reverse("practices:list")
+    iowa_size = client.get(browse, {"size": "small", "law": ["restricts_local_limits", "sanctuary"]})
+    assert [practice.slug for practice in iowa_size.context["page_obj"]] == ["storm-lake-ia"]
+    # The law facet counts the small cities of every stance, since it ignores its own filter.
+    from practices.models import Practice
+
+    stances = dict(StateEntry.objects.values_list("state", "stance"))
+    small = Practice.objects.published().filter(department__size_band="small").select_related("department")
+    expected = {}
+    for practice in small:
+        expected[stances[practice.department.state]] = expected.get(stances[practice.department.state], 0) + 1
+    assert law_facet(iowa_size) == expected
+    assert expected["restricts_local_limits"] == 1
+    assert "State law today: “sanctuary”" in iowa_size.text
+    # A state whose entry is a draft has no stance to count.
+    StateEntry.objects.filter(state="VA").update(status=StateEntry.Status.DRAFT)
+    assert "mixed" not in law_facet(client.get(browse))
