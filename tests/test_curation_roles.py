@@ -112,4 +112,4 @@ def test_the_admin_index_shows_a_curator_the_directory_not_the_user_accounts(cur
     response = curator_client.get(reverse("admin:index"))
     assert response.status_code == 200
     app_labels = {app["app_label"] for app in response.context["app_list"]}
-    assert app_labels == {"sources", "departments", "practices", "corrections"}
+    assert app_labels == {"sources", "departments", "statelaw", "practices", "corrections"}

@@ -22,6 +22,7 @@ from practices.models import (
     StrategyArea,
 )
 from sources.models import ReportNote, Source
+from statelaw.models import Bill, CourtRuling, Law, OtherMeasure, StateEntry
 
 from .admin_forms import admin_url, form_data, inline_prefix
 
@@ -41,6 +42,11 @@ CURATED_MODELS = [
     StrategyArea,
     Community,
     Language,
+    StateEntry,
+    Law,
+    CourtRuling,
+    OtherMeasure,
+    Bill,
 ]
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BEFORE = [("practices", "0007_history_of_links")]
+# The state-law app came after the restructuring, but the seed loads its fixture too.
+BEFORE = [("practices", "0007_history_of_links"), ("statelaw", "0001_initial")]
 
 pytestmark = pytest.mark.slow
 
