@@ -11,12 +11,12 @@ from .resources import SourceResource
 @admin.register(Source)
 class SourceAdmin(SpreadsheetAdminMixin, CurationAdmin):
     resource_classes = [SourceResource]
-    list_display = ["title", "publisher", "date", "kind", "key", "fact_count"]
-    list_filter = ["kind"]
-    search_fields = ["key", "title", "publisher", "author", "url"]
+    list_display = ["title", "publisher", "date", "kind", "evidence", "key", "fact_count"]
+    list_filter = ["kind", "evidence"]
+    search_fields = ["key", "title", "publisher", "author", "url", "copy_url"]
     readonly_fields = ["created", "updated"]
     fieldsets = [
-        (None, {"fields": ["title", "publisher", "author", "date", "url", "kind", "key"]}),
+        (None, {"fields": ["title", "publisher", "author", "date", "url", "copy_url", "kind", "evidence", "key"]}),
         (_("Curation"), {"fields": ["curator_notes", "created", "updated"]}),
     ]
 

@@ -1,16 +1,24 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curation.changes import ContentQuerySet
 from curation.fields import slug_constraint, slug_format, web_url, web_url_constraint
 from curation.versions import VersionedModel
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(ContentQuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
+
+    def report_and_nlc_page(self):
+        """The NLC report and NLC's own page listing it (either may be missing), in one query."""
+        found = {source.key: source for source in self.filter(key__in=[Source.NLC_REPORT_KEY, Source.NLC_PAGE_KEY])}
+        return found.get(Source.NLC_REPORT_KEY), found.get(Source.NLC_PAGE_KEY)
 
 
 class SourceKind(models.TextChoices):
@@ -23,6 +31,21 @@ class SourceKind(models.TextChoices):
     NONPROFIT = "nonprofit", _("Nonprofit")
 
 
+class EvidenceKind(models.TextChoices):
+    """What a source is as evidence of a program's results (practices/evidence.py ranks them)."""
+
+    REPORT = "report", _("Agency or press report")
+    EVALUATION = "evaluation", _("Independent evaluation or study")
+    AWARD = "award", _("Award or selection as a model")
+
+
+# Document-sharing sites show up as "copy at example.org" rather than as the publisher.
+COPY_URL_HELP = _(
+    "If the only address found is a copy on a document-sharing site (docslib, doczz, yumpu...), put it "
+    "here and keep 'web address' for the original publisher's page, if known."
+)
+
+
 class Source(VersionedModel):
     """A publication, web page or document that a fact in the directory cites.
 
@@ -32,7 +55,11 @@ class Source(VersionedModel):
 
     Kind = SourceKind
 
+    Evidence = EvidenceKind
+
     NLC_REPORT_KEY = "nlc-2011"
+    # NLC's own page on its immigrant-integration reports, where the report is listed.
+    NLC_PAGE_KEY = "nlc-publications-page"
 
     key = models.SlugField(
         _("key"),
@@ -63,14 +90,30 @@ class Source(VersionedModel):
         max_length=500,
         blank=True,
         validators=[web_url],
-        help_text=_("The full address, starting with http:// or https://. Leave empty for print-only sources."),
+        help_text=_(
+            "The original publisher's address, starting with http:// or https://. Leave empty for print-only "
+            "sources, or when only a copy is known (see below)."
+        ),
     )
+    copy_url = models.URLField(_("copy at"), max_length=500, blank=True, validators=[web_url], help_text=COPY_URL_HELP)
     kind = models.CharField(
         _("kind"),
         max_length=20,
         choices=Kind,
         blank=True,
         help_text=_("Leave empty if the kind of source has not been classified."),
+    )
+    evidence = models.CharField(
+        _("as evidence of results"),
+        max_length=20,
+        choices=EvidenceKind,
+        default=EvidenceKind.REPORT,
+        help_text=_(
+            "When a practice's outcomes cite this source, what it is: an independent evaluation or study (people "
+            "outside the program studied what it did), an award or selection as a model (it judges the program "
+            "without reporting results), or otherwise an agency or press report. The practice's evidence level "
+            "follows from it."
+        ),
     )
     curator_notes = models.TextField(
         _("notes for curators"), blank=True, help_text=_("Private. Never shown on the public site.")
@@ -93,6 +136,8 @@ class Source(VersionedModel):
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
             slug_constraint("key", "source_key_format"),
             web_url_constraint("url", "source_url_web"),
+            web_url_constraint("copy_url", "source_copy_url_web"),
+            models.CheckConstraint(condition=Q(evidence__in=EvidenceKind.values), name="source_evidence_valid"),
         ]
 
     def __str__(self):
@@ -100,6 +145,12 @@ class Source(VersionedModel):
 
     def natural_key(self):
         return (self.key,)
+
+    @property
+    def copy_host(self):
+        """The document-sharing site holding the copy, as a reader names it ('docslib.org')."""
+        host = urlsplit(self.copy_url).hostname or ""
+        return host.removeprefix("www.")
 
     @property
     def author_names(self):
