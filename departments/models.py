@@ -56,9 +56,38 @@ class DepartmentQuerySet(ContentQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def with_policies(self, which):
+        """Departments with a written policy on record ('written'), or a written policy or a stated public
+        commitment ('any')."""
+        policies = WrittenPolicy.objects.filter(department=OuterRef("pk"))
+        if which == "written":
+            policies = policies.written()
+        return self.filter(Exists(policies))
+
     def public(self):
         """Departments with at least one practice the public may see."""
         return self.filter(Exists(practice_model().objects.published().filter(department=OuterRef("pk"))))
+
+
+class FigureBasis(models.TextChoices):
+    """What a city figure is, so readers can tell a census count from an estimate."""
+
+    CENSUS = "census", _("census count")
+    ACS = "acs", _("Census Bureau survey estimate")
+    ESTIMATE = "estimate", _("estimate")
+
+
+class PolicyKind(models.TextChoices):
+    GENERAL_ORDER = "general-order", _("General order")
+    EXECUTIVE_ORDER = "executive-order", _("Executive order")
+    MEMORANDUM = "memorandum", _("Memorandum")
+    RESOLUTION = "resolution", _("Council resolution")
+    PUBLISHED_STATEMENT = "published-statement", _("Published statement")
+    PUBLIC_COMMITMENT = "public-commitment", _("Public commitment by a leader")
+
+
+# The kinds that are written documents; the last is a commitment a leader stated in public.
+WRITTEN_POLICY_KINDS = [kind for kind in PolicyKind if kind != PolicyKind.PUBLIC_COMMITMENT]
 
 
 class DepartmentKind(models.TextChoices):
@@ -146,6 +175,13 @@ class Department(VersionedModel):
         blank=True,
         related_name="+",
     )
+    city_population_basis = models.CharField(
+        _("population figure is a"),
+        max_length=20,
+        choices=FigureBasis,
+        blank=True,
+        help_text=_("A census count, a Census Bureau survey estimate (ACS) or another estimate, as the source says."),
+    )
     foreign_born_share = models.CharField(
         _("foreign-born share"),
         max_length=40,
@@ -166,6 +202,9 @@ class Department(VersionedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    foreign_born_share_basis = models.CharField(
+        _("foreign-born share is a"), max_length=20, choices=FigureBasis, blank=True
     )
     size_band = models.GeneratedField(
         expression=size_band_expression(),
@@ -237,6 +276,11 @@ class Department(VersionedModel):
             ),
             slug_constraint("slug", "department_slug_format"),
             web_url_constraint("website", "department_website_web"),
+            models.CheckConstraint(
+                condition=Q(city_population_basis__in=["", *FigureBasis.values])
+                & Q(foreign_born_share_basis__in=["", *FigureBasis.values]),
+                name="department_figure_basis_valid",
+            ),
         ]
 
     def __str__(self):
@@ -293,3 +337,59 @@ def practice_model():
     """The practice model. Practices are defined in the app above this one and point at departments;
     this app reaches them through that relation, so its imports never run back up."""
     return Department._meta.get_field("practices").related_model
+
+
+class WrittenPolicyQuerySet(ContentQuerySet):
+    def written(self):
+        return self.filter(kind__in=WRITTEN_POLICY_KINDS)
+
+
+class WrittenPolicy(models.Model):
+    """A department's (or its city's) written policy on immigration status and enforcement, such as a
+    general order, an executive order or a memorandum, or a commitment its leaders stated in public."""
+
+    Kind = PolicyKind
+
+    # Edited as part of its department: its changes count against the department's version.
+    version_entry = "department"
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="policies")
+    name = models.CharField(_("name"), max_length=200, help_text=_("As the source names it: 'General Order 06-2'."))
+    kind = models.CharField(_("kind"), max_length=30, choices=PolicyKind)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+        help_text=_("The year it was issued or stated; not in the future."),
+    )
+    summary = models.TextField(_("what it says"), help_text=_("One or two sentences in our own words."))
+    source = models.ForeignKey(
+        "sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="policies"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = WrittenPolicyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["department", "year", "position"]
+        verbose_name = _("written policy or commitment")
+        verbose_name_plural = _("written policies and commitments")
+        indexes = [models.Index(fields=["department", "kind"], name="policy_department_kind_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PolicyKind.values), name="policy_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="policy_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(year__gte=EARLIEST_YEAR, year__lte=LATEST_YEAR), name="policy_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+    def clean(self):
+        if self.year and self.year > datetime.date.today().year:
+            raise ValidationError({"year": _("The year cannot be in the future.")})
+
+    @property
+    def is_written(self):
+        return self.kind != PolicyKind.PUBLIC_COMMITMENT

@@ -1,29 +1,43 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 
-from .models import Department, practice_model
+from .models import Department, WrittenPolicy, practice_model
 
 DEPARTMENTS_PER_PAGE = 50
 Practice = practice_model()
+
+# ?policy= on the list: departments with a written policy, or with a policy or a stated commitment.
+POLICY_FILTERS = {
+    "written": _("with a written policy on immigration status"),
+    "any": _("with a written policy or a public commitment"),
+}
 
 
 @cache_public_page
 def department_list(request):
     published = Practice.objects.published()
-    departments = (
-        Department.objects.public()
-        .prefetch_related(Prefetch("practices", queryset=published.order_by("report_order")))
-        .order_by("city", "state", "pk")
-    )
+    departments = Department.objects.public()
+    policy = request.GET.get("policy", "")
+    ignored = policy if policy and policy not in POLICY_FILTERS else ""
+    if policy in POLICY_FILTERS:
+        departments = departments.with_policies(policy)
+    departments = departments.prefetch_related(
+        Prefetch("practices", queryset=published.order_by("report_order")),
+        Prefetch("policies", queryset=WrittenPolicy.objects.order_by("year", "position")),
+    ).order_by("city", "state", "pk")
     page = Paginator(departments, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "departments": page,
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "policy": policy if policy in POLICY_FILTERS else "",
+        "policy_filters": POLICY_FILTERS,
+        "ignored_policy": ignored[:60],
     }
     return render(request, "departments/department_list.html", context)
 
@@ -35,7 +49,8 @@ def department_detail(request, slug):
     practices = Practice.objects.visible_to(request.user)
     department = get_object_or_404(
         departments.select_related("city_population_source", "foreign_born_share_source").prefetch_related(
-            Prefetch("practices", queryset=practices.prefetch_related("kinds").order_by("report_order"))
+            Prefetch("practices", queryset=practices.prefetch_related("kinds").order_by("report_order")),
+            Prefetch("policies", queryset=WrittenPolicy.objects.select_related("source").order_by("year", "position")),
         ),
         slug=slug,
     )
