@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,6 +10,8 @@ from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin, names_of
 from curation.review import review_cutoff
 from curation.versions import VersionedModelForm
 
+from . import consistency
+from .evidence import outcome_sources
 from .models import (
     Community,
     Fact,
@@ -22,11 +25,12 @@ from .models import (
     StrategyArea,
 )
 from .resources import PracticeResource
+from .status_now import label as status_label
 
 
 @admin.register(PracticeKind)
 class PracticeKindAdmin(CurationAdmin):
-    list_display = ["name", "slug", "position"]
+    list_display = ["name", "slug", "needs_policy", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -68,7 +72,14 @@ class PracticeLanguageInline(admin.TabularInline):
 
 class FactInline(admin.StackedInline):
     model = Fact
-    fields = [("section", "position", "year"), "heading", "text", ("source", "additional_sources")]
+    fields = [
+        ("section", "position", "year"),
+        ("date", "shows"),
+        "heading",
+        "text",
+        ("source", "additional_sources"),
+        "correction",
+    ]
     autocomplete_fields = ["source", "additional_sources"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}}
     extra = 0
@@ -80,6 +91,24 @@ class PracticeForm(VersionedModelForm):
         required=False,
         help_text=_("Tick when you have checked the whole entry against its sources; records today and your name."),
     )
+
+
+class ConsistencyFilter(admin.SimpleListFilter):
+    title = _("consistency")
+    parameter_name = "consistency"
+
+    def lookups(self, request, model_admin):
+        return [("warnings", _("Has warnings not accepted"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "warnings":
+            return queryset
+        flagged = [
+            practice.pk
+            for practice, warnings in consistency.warnings_by_practice(queryset).items()
+            if any(not warning.accepted for warning in warnings)
+        ]
+        return queryset.filter(pk__in=flagged)
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -122,7 +151,9 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
     list_filter = [
         "status",
         NeedsReviewFilter,
+        ConsistencyFilter,
         "current_status",
+        "evidence_level",
         "entry_kind",
         "kinds",
         "areas",
@@ -131,30 +162,41 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
     list_select_related = ["department", "reviewed_by"]
     search_fields = ["title", "other_names", "summary", "slug", "department__name", "department__city"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["department", "year_started_source", "current_status_source"]
+    autocomplete_fields = ["department", "year_started_source"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
-    readonly_fields = ["last_reviewed", "reviewed_by", "created", "updated"]
+    readonly_fields = [
+        "last_reviewed",
+        "reviewed_by",
+        "created",
+        "updated",
+        "status_today",
+        "evidence",
+        "why_each_kind",
+        "consistency_warnings",
+    ]
     inlines = [PracticeCommunityInline, PracticeLanguageInline, FactInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "other_names", "department", "entry_kind"]}),
         (_("In the NLC report"), {"fields": [("report_order", "report_page")]}),
-        (_("About the practice"), {"fields": ["summary", "caveat", "kinds", "areas", "contact_title"]}),
-        (_("Dates"), {"fields": [("year_started", "year_ended"), "year_started_source"]}),
         (
-            _("Status now"),
+            _("About the practice"),
+            {"fields": ["summary", "caveat", "kinds", "why_each_kind", "areas", "contact_title"]},
+        ),
+        (_("Dates"), {"fields": [("year_started", "year_ended"), "year_started_source", "year_started_note"]}),
+        (
+            _("Since the report"),
             {
                 "description": _(
-                    "Whether the program still runs today. The rest of the entry is its history as sources "
-                    "told it; this part is dated, so readers know how current it is."
+                    "What became of the program. Add dated facts in the section 'Since the report' below, each "
+                    "saying what it shows; the status today follows from them and the date of the check, by the "
+                    "rule the About page explains. Never mark a fact 'ended' unless its source says so."
                 ),
-                "fields": [
-                    ("current_status", "current_status_checked"),
-                    "current_status_source",
-                    "current_status_note",
-                ],
+                "fields": ["current_status_checked", "status_today", ("current_page_url", "current_page_title")],
             },
         ),
+        (_("Evidence"), {"fields": ["evidence"]}),
+        (_("Consistency"), {"fields": ["consistency_warnings", "consistency_accepted"]}),
         (
             _("Publication and review"),
             {
@@ -186,13 +228,69 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
         return (
             super()
             .get_export_queryset(request)
-            .select_related("department", "year_started_source", "current_status_source", "reviewed_by")
+            .select_related("department", "year_started_source", "reviewed_by")
             .prefetch_related("kinds", "areas")
         )
 
     @admin.display(description=_("facts"), ordering="fact_count")
     def fact_count(self, practice):
         return practice.fact_count
+
+    @admin.display(description=_("status today"))
+    def status_today(self, practice):
+        if not practice.pk:
+            return "-"
+        status = practice.status_now
+        if status.fact is None:
+            return status_label(status.status)
+        return format_html(
+            "{} <span class='help'>({})</span>",
+            status_label(status.status, status.year, status.name),
+            _("rests on: %(fact)s") % {"fact": status.fact},
+        )
+
+    @admin.display(description=_("evidence behind its outcomes"))
+    def evidence(self, practice):
+        if not practice.pk:
+            return "-"
+        sources = format_html_join(
+            ", ",
+            "{} ({})",
+            ((source.title, source.get_evidence_display()) for source in outcome_sources(practice.facts.all())),
+        )
+        return format_html(
+            "<strong>{}</strong><br><span class='help'>{} {}</span>",
+            practice.get_evidence_level_display(),
+            _("From the sources of its outcome facts (set each source's 'as evidence of results'):"),
+            sources or _("none"),
+        )
+
+    @admin.display(description=_("why each kind"))
+    def why_each_kind(self, practice):
+        if not practice.pk:
+            return "-"
+        rows = []
+        for kind, shown_by in consistency.kind_evidence(practice):
+            reasons = "; ".join(str(item) for item in shown_by[:3]) or _("nothing shows it")
+            rows.append((kind.name, reasons))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong>: {}</li>", rows))
+
+    @admin.display(description=_("warnings"))
+    def consistency_warnings(self, practice):
+        if not practice.pk:
+            return "-"
+        warnings = consistency.check(practice, consistency.Vocabulary.load())
+        if not warnings:
+            return _("None: its languages, communities, start year, kinds and areas agree with its facts.")
+        rows = [
+            (
+                warning.code,
+                warning.message,
+                _("accepted: %(why)s") % {"why": warning.accepted} if warning.accepted else "",
+            )
+            for warning in warnings
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><code>{}</code> {} <em>{}</em></li>", rows))
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("mark_reviewed"):

@@ -2,8 +2,9 @@
 
 Filters combine with AND across facets and OR within one (``?kind=a&kind=b`` means a or b).
 Unknown values are dropped with a notice instead of emptying the page. The page costs a fixed
-number of queries whatever the directory's size: one for the filter options, one per facet
-(state, state law and city size share one), the result count, the page and the page's kinds.
+number of queries whatever the directory's size: one for the filter options, one per linked facet,
+one for all the facets read from a practice's own row, its department and its state (state, state law,
+city size, status today, evidence, policy on record), the result count, the page and the page's kinds.
 The ``law`` facet is the stance of the practice's state today (its published state-law entry).
 """
 
@@ -13,15 +14,15 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Subquery, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import SizeBand
+from departments.models import SizeBand, WrittenPolicy
 from departments.states import State
 from statelaw.models import Stance, StateEntry
 
-from .models import Practice, PracticeCommunity, PracticeLanguage, vocabulary_choices
+from .models import CurrentStatus, EvidenceLevel, Practice, PracticeCommunity, PracticeLanguage, vocabulary_choices
 from .search import clean_query
 
 PAGE_SIZE = 20
@@ -44,14 +45,45 @@ FACET_LABELS = {
     "community": _("Community served"),
     "language": _("Language"),
     "size": _("City size"),
+    "status": _("Status today"),
+    "evidence": _("Evidence behind its outcomes"),
+    "policy": _("Immigration policy on record"),
 }
-FACET_ORDER = ["kind", "area", "state", "law", "community", "language", "size"]
+FACET_ORDER = ["kind", "area", "status", "evidence", "policy", "state", "law", "community", "language", "size"]
 
 
 def stance_of_state():
     """The stance of the published state-law entry for a practice's state (None if there is none)."""
     entries = StateEntry.objects.published().filter(state=OuterRef("department__state"))
     return Subquery(entries.values("stance")[:1])
+
+
+# Facets read from the practice's own row or its department: counted together in one grouped query.
+FIELD_FACETS = {
+    "state": "department__state",
+    "law": "law",
+    "size": "department__size_band",
+    "status": "current_status",
+    "evidence": "evidence_level",
+    "policy": "policy_on_record",
+}
+POLICY_CHOICES = [
+    ("written", _("Written policy (general order, executive order, memo...)")),
+    ("commitment", _("Public commitment by its leaders only")),
+]
+
+
+def with_policy_on_record(queryset):
+    """Practices annotated with their department's strongest policy on record: 'written', 'commitment' or ''."""
+    policies = WrittenPolicy.objects.filter(department=OuterRef("department_id"))
+    return queryset.annotate(
+        policy_on_record=Case(
+            When(Exists(policies.written()), then=Value("written")),
+            When(Exists(policies), then=Value("commitment")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
 
 
 SORTS = {
@@ -141,13 +173,22 @@ class PracticeFilter(django_filters.FilterSet):
     size = FacetFilter(
         label=FACET_LABELS["size"], field_name="department__size_band", choices=SizeBand.choices, distinct=False
     )
+    status = FacetFilter(
+        label=FACET_LABELS["status"], field_name="current_status", choices=CurrentStatus.choices, distinct=False
+    )
+    evidence = FacetFilter(
+        label=FACET_LABELS["evidence"], field_name="evidence_level", choices=EvidenceLevel.choices, distinct=False
+    )
+    policy = FacetFilter(
+        label=FACET_LABELS["policy"], field_name="policy_on_record", choices=POLICY_CHOICES, distinct=False
+    )
 
     class Meta:
         model = Practice
         fields = []
 
-    def __init__(self, data, *, vocabularies, **kwargs):
-        super().__init__(data, **kwargs)
+    def __init__(self, data, *, vocabularies, queryset, **kwargs):
+        super().__init__(data, queryset=with_policy_on_record(queryset), **kwargs)
         self.filters["q"].field_class = SearchField
         for name in LINKED_FACETS:
             self.filters[name].extra["choices"] = vocabularies[name]
@@ -189,6 +230,13 @@ class Option:
     selected: bool
 
 
+def option_label(name, value, label, directory_areas):
+    """An option's label; the strategy areas this directory adds say so, so no one takes them for NLC's."""
+    if name == "area" and value in directory_areas:
+        return _("%(area)s (this directory's, not NLC's)") % {"area": label}
+    return label
+
+
 @dataclass
 class Facet:
     name: str
@@ -206,7 +254,8 @@ class PracticeBrowse:
     """What one visit to the browse page asked for, and what it finds."""
 
     def __init__(self, params: QueryDict, queryset):
-        self.filterset = PracticeFilter(params, queryset=queryset, vocabularies=vocabulary_choices())
+        self.vocabularies = vocabulary_choices()
+        self.filterset = PracticeFilter(params, queryset=queryset, vocabularies=self.vocabularies)
         self.data = self.filterset.values
         self.query = self.data.get("q", "")
         self.ignored = self.filterset.ignored
@@ -250,12 +299,18 @@ class PracticeBrowse:
                 .values_list(lookup, "count")
             )
             counts[name] = dict(rows)
-        counts.update(self._place_counts())
+        counts.update(self._field_counts())
+        directory_areas = self.vocabularies["directory_areas"]
         facets = []
         for name in FACET_ORDER:
             selected = set(self.data[name])
             options = [
-                Option(value, label, counts[name].get(value, 0), value in selected)
+                Option(
+                    value,
+                    option_label(name, value, label, directory_areas),
+                    counts[name].get(value, 0),
+                    value in selected,
+                )
                 for value, label in self.filterset.choices(name)
             ]
             # Offer only the options that would find something, plus any the visitor chose.
@@ -263,30 +318,29 @@ class PracticeBrowse:
             facets.append(Facet(name, FACET_LABELS[name], options))
         return facets
 
-    def _place_counts(self):
-        """State, state-law and city-size counts from one grouped query (each facet ignores its own filter)."""
+    def _field_counts(self):
+        """Counts for the facets of FIELD_FACETS from one grouped query; each facet ignores its own filter
+        and applies the others'."""
+        names = list(FIELD_FACETS)
+        lookups = [FIELD_FACETS[name] for name in names]
         rows = list(
-            self.filterset.filtered(without={"state", "law", "size"})
+            self.filterset.filtered(without=set(names))
             .annotate(law=stance_of_state())
-            .values("department__state", "law", "department__size_band")
+            .values(*lookups)
             .annotate(count=Count("pk"))
-            .values_list("department__state", "law", "department__size_band", "count")
+            .values_list(*lookups, "count")
         )
-        states, laws, sizes = set(self.data["state"]), set(self.data["law"]), set(self.data["size"])
-        state_counts, law_counts, size_counts = {}, {}, {}
-        for state, law, size, count in rows:
-            in_state, in_law, in_size = (
-                not states or state in states,
-                not laws or law in laws,
-                not sizes or size in sizes,
-            )
-            if in_law and in_size:
-                state_counts[state] = state_counts.get(state, 0) + count
-            if in_state and in_size and law:
-                law_counts[law] = law_counts.get(law, 0) + count
-            if in_state and in_law:
-                size_counts[size] = size_counts.get(size, 0) + count
-        return {"state": state_counts, "law": law_counts, "size": size_counts}
+        selected = {name: set(self.data[name]) for name in names}
+        counts = {name: {} for name in names}
+        for *values, count in rows:
+            row = dict(zip(names, values, strict=True))
+            for name in names:
+                others_match = all(
+                    not selected[other] or row[other] in selected[other] for other in names if other != name
+                )
+                if others_match:
+                    counts[name][row[name]] = counts[name].get(row[name], 0) + count
+        return counts
 
     def chips(self):
         chips = []

@@ -1,7 +1,8 @@
-"""Keep the text that search reads in step with every write to what it is made of.
+"""Keep what is derived from a practice in step with every write to what it is made of.
 
 A practice's search text (``search_names``, ``search_facts``) is built from the practice, its
-department, kinds, areas, communities, languages and facts. Whatever changes one of them (the admin,
+department, kinds, areas, communities, languages and facts; its status today and evidence level
+from its facts and the sources they cite (``Practice.DERIVED_FIELDS``). Whatever changes one of them (the admin,
 a spreadsheet import, a history revert, a bulk delete, ``loaddata``, a shell) sends a signal that
 lands here (see curation/changes.py), and the practices it touches are rebuilt in the same
 transaction, so search never answers with words a curator has changed.
@@ -15,15 +16,17 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from curation.changes import bulk_changed
 from departments.models import Department
+from sources.models import Source
 
 from .models import Community, Fact, Language, Practice, PracticeCommunity, PracticeKind, PracticeLanguage, StrategyArea
 
 # Writes of these fields are the rebuild itself.
-DERIVED_FIELDS = {"search_names", "search_facts", "search_vector"}
+DERIVED_FIELDS = {*Practice.DERIVED_FIELDS, "search_vector"}
 
 # How a practice reaches each model its search text reads.
 PATH_FROM_PRACTICE = {
@@ -36,6 +39,8 @@ PATH_FROM_PRACTICE = {
     StrategyArea: "areas",
     Community: "community_links__community",
     Language: "language_links__language",
+    # The evidence level reads what kind of evidence each source of an outcome fact is.
+    Source: ("facts__source", "facts__additional_sources"),
 }
 PARTS = (Fact, PracticeCommunity, PracticeLanguage)
 
@@ -44,15 +49,17 @@ def practice_ids(model, pks, using):
     """The ids of the practices whose search text reads rows ``pks`` of ``model`` (None: any row)."""
     if model is Practice and pks is not None:
         return set(pks)
-    path = PATH_FROM_PRACTICE[model]
-    rows = {f"{path}__in": pks} if pks is not None else {f"{path}__isnull": False}
-    return set(Practice.objects.using(using).filter(**rows).values_list("pk", flat=True))
+    paths = PATH_FROM_PRACTICE[model]
+    rows = Q()
+    for path in [paths] if isinstance(paths, str) else paths:
+        rows |= Q(**{f"{path}__in": pks}) if pks is not None else Q(**{f"{path}__isnull": False})
+    return set(Practice.objects.using(using).filter(rows).values_list("pk", flat=True))
 
 
 def rebuild(ids, using):
     ids = sorted(ids - state.being_deleted)
     if ids:
-        Practice.objects.using(using).filter(pk__in=ids).refresh_search_text()
+        Practice.objects.using(using).filter(pk__in=ids).refresh_derived()
 
 
 def pending():
@@ -151,6 +158,16 @@ def on_links_changed(sender, instance, action, reverse, pk_set, using=None, **kw
         touch(Practice, pk_set or (), using)
 
 
+def on_fact_sources_changed(sender, instance, action, reverse, pk_set, using=None, **kwargs):
+    """A fact's further sources count for its practice's evidence level."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        touch(Practice, [instance.practice_id], using)
+    elif pk_set:
+        touch(Fact, pk_set, using)
+
+
 def on_bulk_change(sender, pks, fields, using, **kwargs):
     if fields is None or not fields <= DERIVED_FIELDS:
         touch(sender, pks, using)
@@ -165,3 +182,6 @@ def connect():
         bulk_changed.connect(on_bulk_change, sender=model, dispatch_uid=f"{uid}.bulk")
     for links in (Practice.kinds.through, Practice.areas.through):
         m2m_changed.connect(on_links_changed, sender=links, dispatch_uid=f"search_text.{links._meta.label_lower}")
+    m2m_changed.connect(
+        on_fact_sources_changed, sender=Fact.additional_sources.through, dispatch_uid="search_text.fact_sources"
+    )

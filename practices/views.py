@@ -13,6 +13,7 @@ from .models import (
     Recommendation,
     StrategyArea,
 )
+from .status_now import RECENT_YEARS
 
 
 @cache_public_page
@@ -52,10 +53,12 @@ def practice_list(request):
 def practice_detail(request, slug):
     practices = Practice.objects.visible_to(request.user).for_detail_page()
     practice = get_object_or_404(practices, slug=slug)
+    report, nlc_page = Source.objects.report_and_nlc_page()
     context = {
         "practice": practice,
         "department": practice.department,
-        "report": Source.objects.filter(key=Source.NLC_REPORT_KEY).first(),
+        "report": report,
+        "nlc_page": nlc_page,
         "citations": Citations(),
     }
     return render(request, "practices/practice_detail.html", context)
@@ -79,8 +82,11 @@ def about(request):
     by_topic = {}
     for note in notes:
         by_topic.setdefault(note.topic, []).append(note)
+    report, nlc_page = Source.objects.report_and_nlc_page()
     context = {
-        "report": Source.objects.filter(key=Source.NLC_REPORT_KEY).first(),
+        "report": report,
+        "nlc_page": nlc_page,
+        "recent_years": RECENT_YEARS,
         "notes": by_topic,
         "contents": Practice.objects.published()
         .filter(report_page__isnull=False)

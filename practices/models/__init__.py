@@ -1,4 +1,13 @@
-from .choices import EXPECTED_SECTIONS, REPORT_LAST_PAGE, CurrentStatus, FactSection, PracticeEntryKind, PracticeStatus
+from .choices import (
+    EXPECTED_SECTIONS,
+    REPORT_LAST_PAGE,
+    CurrentStatus,
+    EvidenceLevel,
+    FactSection,
+    FactShows,
+    PracticeEntryKind,
+    PracticeStatus,
+)
 from .facts import Fact
 from .practice import Practice, PracticeCommunity, PracticeLanguage, PracticeQuerySet
 from .recommendations import Recommendation, RecommendationExample
@@ -10,8 +19,10 @@ __all__ = [
     "REPORT_LAST_PAGE",
     "Community",
     "CurrentStatus",
+    "EvidenceLevel",
     "Fact",
     "FactSection",
+    "FactShows",
     "Language",
     "Practice",
     "PracticeCommunity",

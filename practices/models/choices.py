@@ -14,12 +14,32 @@ class PracticeStatus(models.TextChoices):
 
 
 class CurrentStatus(models.TextChoices):
-    """Whether a program still runs today: separate from the historical account the sources give."""
+    """What became of a program since the report, as practices/status_now.py derives it from dated facts."""
 
-    RUNNING = "running", _("Still running")
-    CHANGED = "changed", _("Running in a changed form")
+    RUNNING = "running", _("Running")
+    RECAST = "recast", _("Renamed or recast")
+    NO_TRACE = "no-trace", _("No recent trace")
     ENDED = "ended", _("Ended")
     UNKNOWN = "unknown", _("Not known")
+    NOT_CHECKED = "not-checked", _("Not yet checked")
+
+
+class FactShows(models.TextChoices):
+    """What a fact dated after the report shows about the program itself."""
+
+    PROGRAM = "program", _("The program at work, under the report's name")
+    RECAST = "recast", _("The program under another name or in another form")
+    ENDED = "ended", _("A source says the program ended")
+    RELATED = "related", _("Related work or context, not the program itself")
+
+
+class EvidenceLevel(models.TextChoices):
+    """The strongest kind of source behind a practice's outcomes (practices/evidence.py)."""
+
+    EVALUATION = "evaluation", _("Independent evaluation or study")
+    REPORT = "report", _("Agency or press report")
+    AWARD = "award", _("Award or recognition only")
+    DESCRIBED = "described", _("Described only")
 
 
 class PracticeEntryKind(models.TextChoices):
@@ -28,6 +48,8 @@ class PracticeEntryKind(models.TextChoices):
 
 
 class FactSection(models.TextChoices):
+    SINCE_REPORT = "since-report", _("Since the report")
+    COST = "cost", _("Cost")
     CONTEXT = "context", _("Context")
     HOW_IT_WORKS = "how-it-works", _("How it works")
     COMPONENTS = "components", _("Components")
@@ -40,6 +62,9 @@ class FactSection(models.TextChoices):
     PEOPLE = "people", _("People named by sources")
     TIMELINE = "timeline", _("Timeline")
 
+
+# Sections shown in their own place on the page (near the top, in "At a glance"), not with the others.
+OWN_PLACE_SECTIONS = {FactSection.SINCE_REPORT, FactSection.COST}
 
 # What a profile should cover; a missing section is stated on the page as a gap.
 EXPECTED_SECTIONS = {

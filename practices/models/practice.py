@@ -15,16 +15,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from curation.changes import ContentQuerySet
-from curation.fields import lines, plausible_year, plausible_year_validators, slug_constraint, slug_format
+from curation.fields import (
+    lines,
+    plausible_year,
+    plausible_year_validators,
+    slug_constraint,
+    slug_format,
+    web_url,
+    web_url_constraint,
+)
 from curation.review import review_cutoff
 from curation.versions import VersionedModel
+from departments.models import WrittenPolicy
 
 from .. import search
+from ..evidence import level_of as evidence_level_of
+from ..status_now import derive as derive_status
+from ..status_now import label as status_label
+from ..status_now import status_checked_format, year_of
 from .choices import (
     EXPECTED_SECTIONS,
+    OWN_PLACE_SECTIONS,
     REPORT_LAST_PAGE,
     REPORT_YEAR,
     CurrentStatus,
+    EvidenceLevel,
     FactSection,
     PracticeEntryKind,
     PracticeStatus,
@@ -44,16 +59,25 @@ class PracticeQuerySet(ContentQuerySet):
         """Practices matching a visitor's words, best first; see practices/search.py."""
         return search.search(self, query)
 
-    def refresh_search_text(self):
-        """Rebuild the text that search reads, after practices, their facts or tags change."""
+    def refresh_derived(self):
+        """Rebuild what is derived from the rest, after practices, their facts, tags or sources change: the
+        text search reads, the status today (practices/status_now.py) and the evidence level (evidence.py)."""
+        from .facts import Fact
+
+        facts = Fact.objects.select_related("source").prefetch_related("additional_sources")
         practices = list(
             self.select_related("department").prefetch_related(
-                "kinds", "areas", "community_links__community", "language_links__language", "facts"
+                "kinds",
+                "areas",
+                "community_links__community",
+                "language_links__language",
+                models.Prefetch("facts", queryset=facts),
             )
         )
         for practice in practices:
             practice.search_names, practice.search_facts = practice.build_search_text()
-        self.model.objects.bulk_update(practices, ["search_names", "search_facts"], batch_size=500)
+            practice.set_derived_status_and_evidence()
+        self.model.objects.bulk_update(practices, DERIVED_FIELDS, batch_size=500)
         return len(practices)
 
     def for_detail_page(self):
@@ -65,7 +89,6 @@ class PracticeQuerySet(ContentQuerySet):
             "department__city_population_source",
             "department__foreign_born_share_source",
             "year_started_source",
-            "current_status_source",
         ).prefetch_related(
             "kinds",
             "areas",
@@ -82,6 +105,7 @@ class PracticeQuerySet(ContentQuerySet):
                     "recommendation__area__position", "recommendation__position"
                 ),
             ),
+            models.Prefetch("department__policies", queryset=WrittenPolicy.objects.select_related("source")),
         )
 
     def visible_to(self, user):
@@ -121,6 +145,17 @@ class PracticeQuerySet(ContentQuerySet):
         return practices
 
 
+# Fields rebuilt from the rest by PracticeQuerySet.refresh_derived(); curators never edit them.
+DERIVED_FIELDS = [
+    "search_names",
+    "search_facts",
+    "current_status",
+    "current_status_year",
+    "current_status_name",
+    "evidence_level",
+]
+
+
 class Practice(VersionedModel):
     """A program a department runs, as profiled by the NLC report (or its case study)."""
 
@@ -129,6 +164,8 @@ class Practice(VersionedModel):
     CurrentStatus = CurrentStatus
 
     EntryKind = PracticeEntryKind
+
+    DERIVED_FIELDS = DERIVED_FIELDS
 
     slug = models.SlugField(
         _("slug"),
@@ -191,7 +228,16 @@ class Practice(VersionedModel):
         validators=plausible_year_validators(),
         help_text=_(
             "For a program described over a closed period, such as the case study's 2000-2007. Not before the "
-            "year started. Whether the program runs today goes under 'Status now'."
+            "year started. Whether the program runs today follows from the facts 'since the report'."
+        ),
+    )
+    year_started_note = models.CharField(
+        _("what the start year refers to"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown publicly after the year when it needs saying: 'the newcomer advocate's post; when the "
+            "Community Action Teams began is not known'."
         ),
     )
     summary = models.TextField(_("summary"), help_text=_("Two to four sentences in our own words."))
@@ -222,6 +268,22 @@ class Practice(VersionedModel):
         blank=True,
         help_text=_("A role to ask for, such as 'Community Liaison'. Never a person's phone or e-mail."),
     )
+    current_page_url = models.URLField(
+        _("current official page"),
+        max_length=500,
+        blank=True,
+        validators=[web_url],
+        help_text=_(
+            "The unit's or program's own page on the agency's or city's site, as found when the status was last "
+            "checked. Not a mirror or a look-alike site."
+        ),
+    )
+    current_page_title = models.CharField(
+        _("what the current page is"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown as the link: 'Asian American Unit (Dallas Police Department; undated page)'."),
+    )
     status = models.CharField(
         _("publication status"),
         max_length=20,
@@ -247,38 +309,36 @@ class Practice(VersionedModel):
         related_name="+",
         help_text=_("The curator who last reviewed the entry."),
     )
-    current_status = models.CharField(
-        _("status now"),
+    current_status_checked = models.CharField(
+        _("status checked"),
         max_length=20,
-        choices=CurrentStatus,
-        default=CurrentStatus.UNKNOWN,
+        blank=True,
+        validators=[status_checked_format],
         help_text=_(
-            "Whether the program still runs today, as a dated source shows. The rest of the entry tells the "
-            "program's history as the sources of the time describe it; this says what is true now."
+            "When the facts 'since the report' were last checked, as precisely as known: 2026-11-30, 2026-11, "
+            "2026 or late 2026. Not in the future. The status today is derived from those facts and this date."
         ),
     )
-    current_status_checked = models.DateField(
-        _("status checked on"),
-        null=True,
-        blank=True,
-        help_text=_("When a curator checked the status now. Required unless the status is 'Not known'."),
+    # Derived by refresh_derived(), for filtering; pages derive the same from the facts they show.
+    current_status = models.CharField(
+        _("status today"), max_length=20, choices=CurrentStatus, default=CurrentStatus.NOT_CHECKED, editable=False
     )
-    current_status_note = models.TextField(
-        _("note on the status now"),
+    current_status_year = models.PositiveSmallIntegerField(_("year the status rests on"), null=True, editable=False)
+    current_status_name = models.CharField(_("name today"), max_length=200, blank=True, editable=False)
+    evidence_level = models.CharField(
+        _("evidence behind its outcomes"),
+        max_length=20,
+        choices=EvidenceLevel,
+        default=EvidenceLevel.DESCRIBED,
+        editable=False,
+    )
+    consistency_accepted = models.TextField(
+        _("accepted warnings"),
         blank=True,
         help_text=_(
-            "Shown publicly, in our own words: e.g. 'Renamed the Community Engagement Unit in 2019.' "
-            "Required when the program changed."
+            "Private. Warnings of the consistency check that are not contradictions, one per line as "
+            "'code: why' (e.g. 'year-started: the 2007 academy is a separate program')."
         ),
-    )
-    current_status_source = models.ForeignKey(
-        "sources.Source",
-        verbose_name=_("source of the status now"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("What shows the status, e.g. the agency's current page. Required unless 'Not known'."),
     )
     curator_notes = models.TextField(
         _("notes for curators"),
@@ -288,7 +348,7 @@ class Practice(VersionedModel):
     created = models.DateTimeField(_("created"), db_default=Now(), editable=False)
     updated = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
     # Search: names and tags (weighted highest), then the summary, then the facts. The two text
-    # columns are kept current by refresh_search_text(); PostgreSQL derives a weighted tsvector.
+    # columns are kept current by refresh_derived(); PostgreSQL derives a weighted tsvector.
     search_names = models.TextField(editable=False, blank=True, default="")
     search_facts = models.TextField(editable=False, blank=True, default="")
     search_vector = models.GeneratedField(
@@ -300,9 +360,7 @@ class Practice(VersionedModel):
     objects = PracticeQuerySet.as_manager()
     # The search columns are derived from the rest; history need not keep copies. Kinds and areas
     # are plain links, recorded with each version (communities and languages keep their own history).
-    history = HistoricalRecords(
-        excluded_fields=["search_names", "search_facts", "search_vector"], m2m_fields=[kinds, areas]
-    )
+    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS, "search_vector"], m2m_fields=[kinds, areas])
 
     class Meta:
         ordering = ["report_order", "title"]
@@ -324,6 +382,9 @@ class Practice(VersionedModel):
             models.Index(
                 fields=["report_order"], condition=Q(report_page__isnull=False), name="practice_in_report_idx"
             ),
+            # Browse facets and filters on the status today and the evidence level.
+            models.Index(fields=["status", "current_status"], name="practice_status_now_idx"),
+            models.Index(fields=["status", "evidence_level"], name="practice_evidence_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -364,16 +425,9 @@ class Practice(VersionedModel):
                 condition=Q(current_status__in=CurrentStatus.values), name="practice_current_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(current_status=CurrentStatus.UNKNOWN)
-                | Q(current_status_checked__isnull=False, current_status_source__isnull=False),
-                name="practice_current_status_dated_and_cited",
-                violation_error_message=_("A known status now needs the date it was checked and its source."),
+                condition=Q(evidence_level__in=EvidenceLevel.values), name="practice_evidence_level_valid"
             ),
-            models.CheckConstraint(
-                condition=~Q(current_status=CurrentStatus.CHANGED) | ~Q(current_status_note=""),
-                name="practice_current_status_change_explained",
-                violation_error_message=_("Say in the note how the program changed."),
-            ),
+            web_url_constraint("current_page_url", "practice_current_page_web"),
             models.CheckConstraint(
                 condition=Q(reviewed_by__isnull=True) | Q(last_reviewed__isnull=False),
                 name="practice_reviewer_has_date",
@@ -406,19 +460,13 @@ class Practice(VersionedModel):
             errors["year_started"] = _("Give the start year the cited source states, or remove the source.")
         if self.entry_kind == self.EntryKind.GOOD_PRACTICE and self.report_order and not self.report_page:
             errors["report_page"] = _("Give the page of the report where this practice is profiled.")
-        # "Not known" is the honest default and needs no evidence. Any other answer is a claim about today,
-        # so it must say when it was checked and cite what shows it; "changed" must also say how.
-        if self.current_status != self.CurrentStatus.UNKNOWN:
-            if self.current_status_checked is None:
-                errors["current_status_checked"] = _("Give the date you checked the status now.")
-            if not self.current_status_source_id:
-                errors["current_status_source"] = _("Cite the source that shows the status now.")
-        if self.current_status == self.CurrentStatus.CHANGED and not self.current_status_note.strip():
-            errors["current_status_note"] = _("Say how the program changed.")
-        for field in ("current_status_checked", "last_reviewed"):
-            day = getattr(self, field)
-            if day is not None and day > today:
-                errors[field] = _("The date cannot be in the future.")
+        checked_year = year_of(self.current_status_checked)
+        if checked_year is not None and checked_year > today.year:
+            errors["current_status_checked"] = _("The date cannot be in the future.")
+        if self.current_page_title and not self.current_page_url:
+            errors["current_page_url"] = _("Give the page's address, or leave its description empty.")
+        if self.last_reviewed is not None and self.last_reviewed > today:
+            errors["last_reviewed"] = _("The date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -449,8 +497,41 @@ class Practice(VersionedModel):
         return [
             (section, sorted(by_section[section], key=lambda fact: (fact.position, fact.pk)))
             for section in FactSection
-            if section in by_section
+            if section in by_section and section not in OWN_PLACE_SECTIONS
         ]
+
+    def facts_in(self, section):
+        facts = (fact for fact in self.facts.all() if fact.section == section)
+        return sorted(facts, key=lambda fact: (fact.position, fact.pk or 0))
+
+    @property
+    def status_facts(self):
+        """The dated facts "since the report", in date order; uses prefetched facts."""
+        return self.facts_in(FactSection.SINCE_REPORT)
+
+    @property
+    def costs(self):
+        return self.facts_in(FactSection.COST)
+
+    @property
+    def status_now(self):
+        """What became of the program, derived from the facts as the page shows them (status_now.py)."""
+        return derive_status(self.status_facts, self.current_status_checked)
+
+    def set_derived_status_and_evidence(self):
+        """Store the status today and the evidence level, for filtering; the caller saves."""
+        status = self.status_now
+        self.current_status, self.current_status_year, self.current_status_name = (
+            status.status,
+            status.year,
+            status.name,
+        )
+        self.evidence_level = evidence_level_of(self.facts.all())
+
+    @property
+    def current_status_label(self):
+        """The stored status in a few words, for cards and lists that do not load the facts."""
+        return status_label(self.current_status, self.current_status_year, self.current_status_name)
 
     def gaps(self):
         """Plain statements of what no source has told us yet, so thin profiles stay honest."""

@@ -48,6 +48,22 @@ class PracticeKind(Vocabulary):
     """A kind of practice, such as language access or a cultural liaison."""
 
     description = models.TextField(_("description"), help_text=_("One or two plain sentences for city staff."))
+    evidence_words = models.TextField(
+        _("words that show it"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A fact that uses one of them shows that a practice is of this kind; "
+            "the practice's page in the admin lists those facts for each kind, and warns if none does."
+        ),
+    )
+    needs_policy = models.BooleanField(
+        _("needs a written policy"),
+        default=False,
+        help_text=_(
+            "Give this kind only where the department has a written policy or a stated public commitment on "
+            "record (Departments › written policies); the consistency check warns otherwise."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -130,20 +146,28 @@ class Language(Vocabulary):
 
 
 def vocabulary_choices():
-    """{"kind"|"area"|"community"|"language": [(key, name)]}, in display order, read in one query."""
+    """{"kind"|"area"|"community"|"language": [(key, name)]}, in display order, read in one query; and
+    "directory_areas": the keys of the areas this directory adds (not NLC's)."""
+    nlc = {"nlc": Value(True, output_field=models.BooleanField())}
     parts = [
-        PracticeKind.objects.annotate(facet=Value("kind")).values_list("facet", "slug", "name", "position"),
-        StrategyArea.objects.annotate(facet=Value("area")).values_list("facet", "slug", "name", "position"),
-        Community.objects.annotate(facet=Value("community"), position=Value(0)).values_list(
-            "facet", "slug", "name", "position"
+        PracticeKind.objects.annotate(facet=Value("kind"), **nlc).values_list(
+            "facet", "slug", "name", "position", "nlc"
         ),
-        Language.objects.annotate(facet=Value("language"), position=Value(0)).values_list(
-            "facet", "code", "name", "position"
+        StrategyArea.objects.annotate(facet=Value("area")).values_list(
+            "facet", "slug", "name", "position", "is_nlc_area"
+        ),
+        Community.objects.annotate(facet=Value("community"), position=Value(0), **nlc).values_list(
+            "facet", "slug", "name", "position", "nlc"
+        ),
+        Language.objects.annotate(facet=Value("language"), position=Value(0), **nlc).values_list(
+            "facet", "code", "name", "position", "nlc"
         ),
     ]
     parts = [part.order_by() for part in parts]
     rows = sorted(parts[0].union(*parts[1:], all=True), key=lambda row: (row[3], row[2]))
-    choices = {"kind": [], "area": [], "community": [], "language": []}
-    for facet, key, name, _position in rows:
+    choices = {"kind": [], "area": [], "community": [], "language": [], "directory_areas": set()}
+    for facet, key, name, _position, is_nlc in rows:
         choices[facet].append((key, name))
+        if facet == "area" and not is_nlc:
+            choices["directory_areas"].add(key)
     return choices
