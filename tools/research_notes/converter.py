@@ -41,6 +41,11 @@ REPORT_SOURCES = EDITORIAL["report_sources"]
 REPORT_SOURCE_PREFIXES = EDITORIAL["report_source_prefixes"]
 PUBLIC_WORDING = EDITORIAL["public_wording"]
 AMERICAN_SPELLING = EDITORIAL["american_spelling"]
+# What the 2026 update (update_2026.py) adds to the vocabularies: the words in facts that show each
+# kind of practice, and the kinds given only with a written policy on record.
+UPDATE_2026 = load_yaml(Path(__file__).with_name("update-2026.yaml"))
+KIND_EVIDENCE_WORDS = UPDATE_2026["kind_evidence_words"]
+KINDS_NEEDING_POLICY = set(UPDATE_2026["kinds_needing_policy"])
 
 
 def clean_text(text):
@@ -88,6 +93,8 @@ class FixtureBuilder:
         self.examples = []
         self.report_notes = []
         self.areas = {}
+        self.policies = []
+        self.local_sources = {}  # practice slug -> {its notes' source id: key}
 
     # Sources -------------------------------------------------------------------------------
 
@@ -112,7 +119,9 @@ class FixtureBuilder:
             "author": clean_text(entry.get("author")),
             "date": clean_text(entry.get("date")),
             "url": url,
+            "copy_url": "",
             "kind": entry.get("kind") or "",
+            "evidence": "report",
             "curator_notes": note,
         }
         self.source_order.append(key)
@@ -173,7 +182,9 @@ class FixtureBuilder:
 
     # Practices -----------------------------------------------------------------------------
 
-    def add_fact(self, practice_slug, section, position, source_key, text="", heading="", year=None, also=()):
+    def add_fact(
+        self, practice_slug, section, position, source_key, text="", heading="", year=None, also=(), date="", shows=""
+    ):
         text, heading = our_prose(text), our_prose(heading)
         if not text and not heading:
             raise NotesError(f"Empty {section} fact in {practice_slug}.")
@@ -183,10 +194,13 @@ class FixtureBuilder:
                 "section": section,
                 "position": position,
                 "year": year,
+                "date": date,
+                "shows": shows,
                 "heading": heading,
                 "text": text,
                 "source": source_key,
                 "additional_sources": list(also),
+                "correction": "",
             }
         )
 
@@ -202,6 +216,7 @@ class FixtureBuilder:
         local = {}
         for entry in data["sources"]:
             local[entry["id"]] = self.add_source(f"{slug}-{entry['id']}", entry)
+        self.local_sources[slug] = local
 
         def cite(source_id):
             if source_id not in local:
@@ -268,6 +283,7 @@ class FixtureBuilder:
         local = {entry["id"]: self.add_source(entry["id"], entry) for entry in data["sources"]}
         cite = local.__getitem__
         slug = INDIANAPOLIS["slug"]
+        self.local_sources[slug] = local
         city, state_name = [part.strip() for part in data["city"].split(",")]
         start, end = (int(year) for year in data["years"].split("-"))
         latitude, longitude = INDIANAPOLIS["coordinates"]
@@ -478,6 +494,9 @@ class FixtureBuilder:
         self.add_case_study(self.notes_dir / "indianapolis-case-study.yaml")
         self.add_recommendations(self.notes_dir / "recommendations.yaml")
         self.add_report_notes(report, load_yaml(self.notes_dir / "resources.yaml"))
+        from .update_2026 import Update2026  # It builds on what the notes above give.
+
+        Update2026(self, self.notes_dir / "update-2026").apply()
         self.check()
         return self
 
@@ -486,6 +505,7 @@ class FixtureBuilder:
         cited = [fact["source"] for fact in self.facts] + [link["source"] for link in self.community_links]
         cited += [key for fact in self.facts for key in fact["additional_sources"]]
         cited += [key for rec in self.recommendations for key in rec["sources"]]
+        cited += [policy["source"] for policy in self.policies]
         missing = set(cited) - known
         if missing:
             raise NotesError(f"Cited but undefined sources: {sorted(missing)}")
@@ -501,7 +521,14 @@ class FixtureBuilder:
         kinds = [
             {
                 "model": "practices.practicekind",
-                "fields": {"slug": slug, "name": name, "description": description, "position": position},
+                "fields": {
+                    "slug": slug,
+                    "name": name,
+                    "description": description,
+                    "evidence_words": "\n".join(KIND_EVIDENCE_WORDS.get(slug, [])),
+                    "needs_policy": slug in KINDS_NEEDING_POLICY,
+                    "position": position,
+                },
             }
             for position, (slug, name, description) in enumerate(PRACTICE_KINDS, start=1)
         ]
@@ -540,6 +567,13 @@ class FixtureBuilder:
                 },
             }
             for row in self.departments
+        ]
+        departments += [
+            {
+                "model": "departments.writtenpolicy",
+                "fields": {**policy, "department": [policy["department"]], "source": [policy["source"]]},
+            }
+            for policy in self.policies
         ]
         practices = [
             {
