@@ -12,6 +12,8 @@ DELETABLE_PARTS = {
     "practicecommunity",
     "practicelanguage",
     "recommendationexample",
+    # A department's written policies.
+    "writtenpolicy",
     # A state's laws, rulings, other measures and bills.
     "law",
     "courtruling",

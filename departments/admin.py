@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin, VersionedInline
 
-from .models import Department, practice_model
+from .models import Department, WrittenPolicy, practice_model
 from .resources import DepartmentResource
 
 
@@ -21,16 +23,27 @@ class PracticeInline(VersionedInline, admin.TabularInline):
         return False
 
 
+class WrittenPolicyInline(admin.TabularInline):
+    model = WrittenPolicy
+    fields = ["name", "kind", "year", "summary", "source", "position"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+    extra = 0
+    verbose_name_plural = _(
+        "Written policies on immigration status, and commitments its leaders stated in public (each cited)"
+    )
+
+
 @admin.register(Department)
 class DepartmentAdmin(SpreadsheetAdminMixin, CurationAdmin):
     resource_classes = [DepartmentResource]
     list_display = ["__str__", "city", "state", "kind", "size_band", "city_population", "practice_count"]
-    list_filter = ["state", "kind", "size_band"]
+    list_filter = ["state", "kind", "size_band", ("policies__kind", admin.AllValuesFieldListFilter)]
     search_fields = ["name", "city", "slug"]
     prepopulated_fields = {"slug": ["city", "state"]}
     autocomplete_fields = ["city_population_source", "foreign_born_share_source"]
     readonly_fields = ["size_band", "created", "updated"]
-    inlines = [PracticeInline]
+    inlines = [WrittenPolicyInline, PracticeInline]
     fieldsets = [
         (None, {"fields": ["name", "kind", "website", "city", "state", "slug"]}),
         (_("Location"), {"fields": ["latitude", "longitude"]}),
@@ -38,9 +51,9 @@ class DepartmentAdmin(SpreadsheetAdminMixin, CurationAdmin):
             _("City facts"),
             {
                 "fields": [
-                    ("city_population", "city_population_year"),
+                    ("city_population", "city_population_year", "city_population_basis"),
                     "city_population_source",
-                    ("foreign_born_share", "foreign_born_share_year"),
+                    ("foreign_born_share", "foreign_born_share_year", "foreign_born_share_basis"),
                     "foreign_born_share_source",
                     "size_band",
                 ]

@@ -31,9 +31,11 @@ class DepartmentResource(DirectoryResource):
             "city_population",
             "city_population_year",
             "city_population_source",
+            "city_population_basis",
             "foreign_born_share",
             "foreign_born_share_year",
             "foreign_born_share_source",
+            "foreign_born_share_basis",
             "curator_notes",
         ]
         export_order = fields

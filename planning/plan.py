@@ -20,6 +20,9 @@ from statelaw.models import StateEntry
 from . import rules
 from .rules import Concern, Existing
 
+# The statuses a plan mentions next to an example: a city should know before it follows one.
+WORTH_SAYING = {Practice.CurrentStatus.ENDED, Practice.CurrentStatus.RECAST, Practice.CurrentStatus.NO_TRACE}
+
 
 @dataclass
 class Example:
@@ -34,9 +37,9 @@ class Example:
 
     @property
     def status_now(self):
-        """ "Ended" or "Running in a changed form" once a curator has checked; empty otherwise."""
-        if self.practice.current_status in {Practice.CurrentStatus.ENDED, Practice.CurrentStatus.CHANGED}:
-            return self.practice.get_current_status_display()
+        """What became of the program when it did not simply carry on: ended, recast or no recent trace."""
+        if self.practice.current_status in WORTH_SAYING:
+            return self.practice.current_status_label
         return ""
 
 

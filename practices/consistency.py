@@ -10,7 +10,7 @@ curator can act on (the facts "since the report" and the costs are left out: the
   communities leave out; the names come from the vocabulary and the wordings its links record.
 - Year started: empty while a timeline fact says something started, began, was created, launched,
   formed, founded, established, opened, approved or hired in a year; or given while a fact that names
-  the program (its title or another name) says it started in another year.
+  the program (its title, another name or a part of one, such as 'HONRA') says it started in another year.
 - Kinds: a kind no fact shows (none uses one of the kind's words), and a kind that needs a written
   policy (immigration-enforcement clarity) where the department has no written policy or stated public
   commitment on record.
@@ -113,6 +113,16 @@ def years_started(text):
     return years
 
 
+def program_names(practice):
+    """The names a fact may use for the program: its title and other names, and their parts
+    ('HONRA / AORO' -> 'HONRA', 'AORO'; 'Asian Outreach Resource Officer (AORO)' -> 'AORO')."""
+    names = set()
+    for name in [practice.title, *practice.other_names_list]:
+        names.add(name)
+        names.update(part.strip() for part in re.split(r"\s+/\s+|[()]", name) if len(part.strip()) > 3)
+    return names
+
+
 def names_program(text, names):
     return any(name.lower() in text.lower() for name in names if name)
 
@@ -189,13 +199,15 @@ def year_started_warnings(practice, facts):
             message = _("The year started is empty, but the timeline says something started in %(years)s.")
             return [Warning("year-started", message % {"years": ", ".join(map(str, sorted(years)))})]
         return []
-    names = [practice.title, *practice.other_names_list]
+    names = program_names(practice)
     years = set()
     for fact in facts:
-        text = fact_text(fact)
-        for sentence in re.split(r"(?<=[.;])\s+", text):
-            if names_program(sentence, names):
-                years |= years_started(sentence)
+        for sentence in re.split(r"(?<=[.;])\s+", fact_text(fact)):
+            if not names_program(sentence, names):
+                continue
+            years |= years_started(sentence)
+            if fact.section == FactSection.TIMELINE and fact.year and re.search(rf"\b{START_VERBS}\b", sentence):
+                years.add(fact.year)
     other = sorted(years - {practice.year_started})
     if other:
         message = _("The year started is %(year)s, but a fact says the program started in %(years)s.")

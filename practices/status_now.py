@@ -14,6 +14,7 @@ Undated facts (a current page without a date) are shown but never decide: they t
 not when it was true. Facts about related work (a successor program, a city policy) never decide either.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -31,6 +32,20 @@ CHECKED_FORMAT = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|(?:early|mid|late) \d{4})$"
 status_checked_format = RegexValidator(
     CHECKED_FORMAT, _("Write the date as 2026-11-30, 2026-11, 2026, or early, mid or late 2026."), code="invalid_date"
 )
+
+
+def checked_first_day(checked):
+    """The first day a check's date can mean ('2026-11' -> 1 November 2026), or None if it is no date."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?|(?:early|mid|late) (\d{4})", checked.strip())
+    if not match:
+        return None
+    year, month, day, season_year = match.groups()
+    try:
+        if season_year:
+            return datetime.date(int(season_year), 1, 1)
+        return datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
 
 
 def year_of(date_text):
@@ -78,15 +93,15 @@ def latest_first(fact):
 
 
 def label(status, year=None, name=""):
-    """The status in a few words, as cards and lists print it: 'Running (2025)', 'No trace since 2009'."""
+    """The status in a few words, as cards and plans print it: 'Running: seen at work in 2025'."""
     if status == CurrentStatus.RUNNING:
-        return _("Running (seen at work in %(year)s)") % {"year": year}
+        return _("Running: seen at work in %(year)s") % {"year": year}
     if status == CurrentStatus.RECAST:
         if name:
-            return _("Renamed or recast as %(name)s (%(year)s)") % {"name": name, "year": year}
-        return _("Renamed or recast (%(year)s)") % {"year": year}
+            return _("Renamed or recast: seen as %(name)s in %(year)s") % {"name": name, "year": year}
+        return _("Renamed or recast: seen in another form in %(year)s") % {"year": year}
     if status == CurrentStatus.NO_TRACE:
         return _("No trace since %(year)s") % {"year": year}
     if status == CurrentStatus.ENDED:
-        return _("Ended (%(year)s)") % {"year": year}
+        return _("Ended, as a %(year)s source says") % {"year": year}
     return CurrentStatus(status).label

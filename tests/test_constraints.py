@@ -55,7 +55,8 @@ def test_database_refuses_bad_practices(overrides):
         {"slug": "-storm-lake"},
         {"report_order": 0},
         {"year_started": 2005},  # a year without its source
-        {"current_status": "running"},  # a status now without date and source
+        {"current_status": "thriving"},  # a status today the rule never gives
+        {"current_page_url": "javascript:alert(1)"},
     ],
 )
 def test_database_refuses_practices_breaking_the_curation_rules(overrides):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from curation.history import link_fields, link_history_model, links_as_of
-from departments.models import Department
+from departments.models import Department, WrittenPolicy
 from practices.management.commands.seed import LOADED_REASON, history_tracked_models
 from practices.models import (
     Community,
@@ -32,6 +32,7 @@ CURATED_MODELS = [
     Source,
     ReportNote,
     Department,
+    WrittenPolicy,
     Practice,
     Fact,
     Recommendation,

@@ -72,7 +72,7 @@ def test_the_practice_export_is_readable_with_slugs_and_keys(curator_client):
     storm_lake = next(row for row in rows if row["slug"] == "storm-lake-ia")
     assert storm_lake["department"] == "storm-lake-ia"
     assert storm_lake["status"] == "published"
-    assert storm_lake["current_status"] == "unknown"
+    assert (storm_lake["current_status"], storm_lake["current_status_checked"]) == ("no-trace", "late 2026")
     assert "," in storm_lake["kinds"] or storm_lake["kinds"]
     assert all(not kind.isdigit() for kind in storm_lake["kinds"].split(","))
     assert "version" not in storm_lake and "id" not in storm_lake

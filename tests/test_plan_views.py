@@ -149,19 +149,26 @@ def test_typed_names_the_lists_hold_are_matched_and_the_rest_echoed(client):
     assert "also Karen, Chin (not in the directory&#x27;s list, so not matched)" in response.text
 
 
-def test_an_example_says_when_a_curator_found_the_program_ended(client):
-    from practices.models import Practice
+def test_an_example_says_what_became_of_the_program(client):
+    from practices.models import Fact, Practice
 
-    Practice.objects.filter(slug="storm-lake-ia").update(
-        current_status=Practice.CurrentStatus.ENDED, current_status_checked="2026-11-01", current_status_source_id=1
-    )
     params = {**IOWA_TOWN}
-    page = client.get(PLAN, params)
-    assert "Storm Lake, IA: Community Service Officers</a> (Ended)" in page.text
-    assert (
-        "Storm Lake, IA: Community Service Officers (Ended) (http" in client.get(PLAN, {**params, "format": "csv"}).text
+    assert "Storm Lake, IA: Community Service Officers</a> (No trace since 2009)" in client.get(PLAN, params).text
+    Fact.objects.create(
+        practice=Practice.objects.get(slug="storm-lake-ia"),
+        section=Fact.Section.SINCE_REPORT,
+        shows=Fact.Shows.ENDED,
+        date="2026-03",
+        year=2026,
+        text="The city says the two posts ended.",
+        source_id=1,
     )
-    assert "(http://testserver/practices/storm-lake-ia/) (Ended):" in client.get(PLAN, {**params, "format": "md"}).text
+    page = client.get(PLAN, params)
+    assert "Storm Lake, IA: Community Service Officers</a> (Ended, as a 2026 source says)" in page.text
+    csv = client.get(PLAN, {**params, "format": "csv"}).text
+    assert "Storm Lake, IA: Community Service Officers (Ended, as a 2026 source says) (http" in csv
+    markdown = client.get(PLAN, {**params, "format": "md"}).text
+    assert "(http://testserver/practices/storm-lake-ia/) (Ended, as a 2026 source says):" in markdown
 
 
 def test_a_drafted_practice_never_appears_in_a_plan(client):

@@ -3,13 +3,11 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from practices.models import Practice
-from sources.models import Source
 
 from .admin_forms import admin_url, form_data
 
@@ -79,49 +77,3 @@ def test_the_change_form_box_marks_a_review(curator_client, curator):
 def test_a_reviewer_without_a_review_date_is_refused_by_the_database(curator):
     with pytest.raises(IntegrityError), transaction.atomic():
         Practice.objects.filter(slug="storm-lake-ia").update(reviewed_by=curator, last_reviewed=None)
-
-
-def test_the_fixtures_load_every_status_now_as_not_known():
-    assert set(Practice.objects.values_list("current_status", flat=True)) == {Practice.CurrentStatus.UNKNOWN}
-
-
-@pytest.mark.parametrize(
-    "fields",
-    [
-        {"current_status": "thriving"},
-        {"current_status": "running"},  # no date, no source
-        {"current_status": "ended", "current_status_checked": TODAY},  # no source
-        {"current_status": "changed", "current_status_checked": TODAY, "cite": True},  # no note
-    ],
-)
-def test_the_database_refuses_an_undated_uncited_or_unexplained_status_now(fields):
-    fields = dict(fields)
-    if fields.pop("cite", False):
-        fields["current_status_source"] = Source.objects.get(key="nlc-2011")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Practice.objects.filter(slug="storm-lake-ia").update(**fields)
-
-
-def test_a_dated_cited_status_now_is_accepted():
-    source = Source.objects.get(key="nlc-2011")
-    Practice.objects.filter(slug="storm-lake-ia").update(
-        current_status="changed",
-        current_status_checked=TODAY,
-        current_status_source=source,
-        current_status_note="Renamed.",
-    )
-    practice = Practice.objects.get(slug="storm-lake-ia")
-    practice.full_clean()
-    assert practice.get_current_status_display() == "Running in a changed form"
-
-
-def test_the_form_explains_the_status_now_rules():
-    practice = Practice.objects.get(slug="storm-lake-ia")
-    practice.current_status = Practice.CurrentStatus.CHANGED
-    practice.current_status_checked = TODAY + datetime.timedelta(days=3)
-    with pytest.raises(ValidationError) as error:
-        practice.full_clean()
-    messages = error.value.message_dict
-    assert messages["current_status_checked"] == ["The date cannot be in the future."]
-    assert messages["current_status_source"] == ["Cite the source that shows the status now."]
-    assert messages["current_status_note"] == ["Say how the program changed."]

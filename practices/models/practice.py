@@ -30,9 +30,9 @@ from departments.models import WrittenPolicy
 
 from .. import search
 from ..evidence import level_of as evidence_level_of
+from ..status_now import checked_first_day, status_checked_format
 from ..status_now import derive as derive_status
 from ..status_now import label as status_label
-from ..status_now import status_checked_format, year_of
 from .choices import (
     EXPECTED_SECTIONS,
     OWN_PLACE_SECTIONS,
@@ -460,9 +460,15 @@ class Practice(VersionedModel):
             errors["year_started"] = _("Give the start year the cited source states, or remove the source.")
         if self.entry_kind == self.EntryKind.GOOD_PRACTICE and self.report_order and not self.report_page:
             errors["report_page"] = _("Give the page of the report where this practice is profiled.")
-        checked_year = year_of(self.current_status_checked)
-        if checked_year is not None and checked_year > today.year:
-            errors["current_status_checked"] = _("The date cannot be in the future.")
+        checked = self.current_status_checked
+        if checked:
+            first_day = checked_first_day(checked)
+            if first_day is None:
+                errors["current_status_checked"] = _(
+                    "This is not a date: write 2026-11-30, 2026-11, 2026 or late 2026."
+                )
+            elif first_day > today:
+                errors["current_status_checked"] = _("The date cannot be in the future.")
         if self.current_page_title and not self.current_page_url:
             errors["current_page_url"] = _("Give the page's address, or leave its description empty.")
         if self.last_reviewed is not None and self.last_reviewed > today:
