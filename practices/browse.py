@@ -14,15 +14,16 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import SizeBand, WrittenPolicy
+from departments.models import SizeBand
 from departments.states import State
 from statelaw.models import Stance, StateEntry
 
 from .models import CurrentStatus, EvidenceLevel, Practice, PracticeCommunity, PracticeLanguage, vocabulary_choices
+from .models.practice import policy_on_record
 from .search import clean_query
 
 PAGE_SIZE = 20
@@ -75,15 +76,7 @@ POLICY_CHOICES = [
 
 def with_policy_on_record(queryset):
     """Practices annotated with their department's strongest policy on record: 'written', 'commitment' or ''."""
-    policies = WrittenPolicy.objects.filter(department=OuterRef("department_id"))
-    return queryset.annotate(
-        policy_on_record=Case(
-            When(Exists(policies.written()), then=Value("written")),
-            When(Exists(policies), then=Value("commitment")),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    )
+    return queryset.annotate(policy_on_record=policy_on_record())
 
 
 SORTS = {

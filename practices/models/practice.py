@@ -26,7 +26,7 @@ from curation.fields import (
 )
 from curation.review import review_cutoff
 from curation.versions import VersionedModel
-from departments.models import WrittenPolicy
+from departments.models import WRITTEN_POLICY_KINDS, WrittenPolicy
 
 from .. import search
 from ..evidence import level_of as evidence_level_of
@@ -45,6 +45,18 @@ from .choices import (
     PracticeStatus,
 )
 from .vocabularies import Community, Language, PracticeKind, StrategyArea
+
+
+def policy_on_record():
+    """The department's strongest policy on immigration status on record: 'written', 'commitment' or ''.
+    (An expression in the practice's own query: pages that only say which it is need no query of their own.)"""
+    policies = WrittenPolicy.objects.filter(department=models.OuterRef("department_id"))
+    return models.Case(
+        models.When(models.Exists(policies.filter(kind__in=WRITTEN_POLICY_KINDS)), then=models.Value("written")),
+        models.When(models.Exists(policies), then=models.Value("commitment")),
+        default=models.Value(""),
+        output_field=models.CharField(),
+    )
 
 
 class PracticeQuerySet(ContentQuerySet):
@@ -85,27 +97,32 @@ class PracticeQuerySet(ContentQuerySet):
         from .facts import Fact
         from .recommendations import RecommendationExample
 
-        return self.select_related(
-            "department__city_population_source",
-            "department__foreign_born_share_source",
-            "year_started_source",
-        ).prefetch_related(
-            "kinds",
-            "areas",
-            models.Prefetch(
-                "community_links", queryset=PracticeCommunity.objects.select_related("community", "source")
-            ),
-            models.Prefetch("language_links", queryset=PracticeLanguage.objects.select_related("language", "source")),
-            models.Prefetch(
-                "facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")
-            ),
-            models.Prefetch(
-                "recommendation_links",
-                queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
-                    "recommendation__area__position", "recommendation__position"
+        return (
+            self.select_related(
+                "department__city_population_source",
+                "department__foreign_born_share_source",
+                "year_started_source",
+            )
+            .prefetch_related(
+                "kinds",
+                "areas",
+                models.Prefetch(
+                    "community_links", queryset=PracticeCommunity.objects.select_related("community", "source")
                 ),
-            ),
-            models.Prefetch("department__policies", queryset=WrittenPolicy.objects.select_related("source")),
+                models.Prefetch(
+                    "language_links", queryset=PracticeLanguage.objects.select_related("language", "source")
+                ),
+                models.Prefetch(
+                    "facts", queryset=Fact.objects.select_related("source").prefetch_related("additional_sources")
+                ),
+                models.Prefetch(
+                    "recommendation_links",
+                    queryset=RecommendationExample.objects.select_related("recommendation__area", "source").order_by(
+                        "recommendation__area__position", "recommendation__position"
+                    ),
+                ),
+            )
+            .annotate(policy_on_record=policy_on_record())
         )
 
     def visible_to(self, user):
