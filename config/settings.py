@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "practices",
     "planning",
     "corrections",
+    "maps",
     "pagecache",
     "tools",
 ]
