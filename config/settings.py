@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "planning",
     "corrections",
     "maps",
+    "compare",
     "pagecache",
     "tools",
 ]
