@@ -71,7 +71,7 @@ def test_what_no_source_says_is_said_plainly(client):
 def test_rows_where_all_agree_can_be_hidden(client):
     shown = client.get(url(*THREE))
     assert "(the same for all)" in row(shown.text, "Status now")
-    assert 'Hide the 2 rows where all agree' in shown.text  # status now, foreign-born share (none known)
+    assert "Hide the 2 rows where all agree" in shown.text  # status now, foreign-born share (none known)
     hidden = client.get(url(*THREE, same="hide"))
     assert '<th scope="row">Status now' not in hidden.text
     assert '<th scope="row">Staffing' in hidden.text
