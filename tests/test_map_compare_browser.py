@@ -21,6 +21,13 @@ def leave_the_page(browser):
     browser.get("about:blank")
 
 
+def open_fresh(browser, url):
+    """Open ``url`` with no choice left in this browser's storage by earlier tests (one browser serves all)."""
+    browser.get(url)
+    browser.execute_script("localStorage.clear()")
+    browser.get(url)
+
+
 def then_wait_for_next_page(browser, action):
     old_page = browser.find_element(By.TAG_NAME, "html")
     action()
@@ -45,7 +52,7 @@ def print_to_pdf(browser, name):
 
 
 def test_pick_three_practices_from_browse_and_compare_them(browser, site, screenshot):
-    browser.get(site + "/practices/?state=MA")
+    open_fresh(browser, site + "/practices/?state=MA")
     tick(browser, "chelsea-ma")
     status = browser.find_element(By.ID, "compare-status")
     assert "1 of 4 chosen" in status.text
@@ -73,7 +80,7 @@ def test_pick_three_practices_from_browse_and_compare_them(browser, site, screen
 
 
 def test_add_from_practice_pages_then_compare(browser, site):
-    browser.get(site + "/practices/storm-lake-ia/")
+    open_fresh(browser, site + "/practices/storm-lake-ia/")
     add = browser.find_element(By.CSS_SELECTOR, "form.compare-add button")
     assert add.text == "Add to comparison"
     add.click()
