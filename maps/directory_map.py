@@ -21,7 +21,7 @@ from practices.models import Practice
 
 from .projection import project
 from .shapes import atlas
-from .stances import state_stances
+from .stances import parse, stances_column
 
 MAX_DEPARTMENT_MARKERS = 100
 
@@ -134,9 +134,12 @@ class DirectoryMap:
                 "department__latitude",
                 "department__longitude",
             )
-            .annotate(count=Count("pk"), slug=Min("slug"), title=Min("title"))
+            .annotate(count=Count("pk"), slug=Min("slug"), title=Min("title"), stances=stances_column())
             .order_by("department__city", "department__state", "department__slug")
         )
+        rows = list(rows)
+        # Every row carries the same list of the states' stances: shading costs no query of its own.
+        self.stances = parse(rows[0]["stances"]) if rows else {}
         return [
             DepartmentPlace(
                 slug=row["department__slug"],
@@ -153,6 +156,7 @@ class DirectoryMap:
     @cached_property
     def states(self):
         """The states with departments here, by name, each with its departments by city."""
+        self.departments  # noqa: B018 (reads the stances too)
         stances = self.stances
         by_code = {}
         for department in self.departments:
@@ -204,12 +208,9 @@ class DirectoryMap:
         return atlas()
 
     @cached_property
-    def stances(self):
-        return state_stances()
-
-    @cached_property
     def shapes(self):
         """(shape, stance) for every state the map draws, for shading by state law."""
+        self.departments  # noqa: B018 (reads the stances too)
         return [(shape, self.stances.get(code)) for code, shape in atlas().states.items()]
 
     @property
