@@ -38,6 +38,9 @@ PAGES = [
     ("practice", "/practices/{practice}/"),
     ("recommendations", "/recommendations/"),
     ("department", "/departments/{department}/"),
+    ("departments, with the map", "/departments/"),
+    ("browse, one state (a dot each)", "/practices/?state=CA"),
+    ("compare 3", "/compare/?p={practice}&p={second}&p={third}"),
 ]
 TARGET_RATIO, TARGET_P95_MS, TARGET_QUERIES, TARGET_BROWSE_BYTES = 0.5, 50, 10, 60 * 1024
 
@@ -154,18 +157,19 @@ def build(scratch, env, args):
 
 
 def pick_paths(env):
-    """Fill the {practice} and {department} placeholders with a published synthetic entry."""
+    """Fill the {practice}, {second}, {third} and {department} placeholders with published synthetic entries."""
     code = (
         "from practices.models import Practice; "
-        "p = Practice.objects.published().filter(slug__startswith='synthetic-').order_by('pk').first() "
-        "or Practice.objects.published().order_by('pk').first(); "
-        "print(p.slug, p.department.slug)"
+        "found = list(Practice.objects.published().filter(slug__startswith='synthetic-').order_by('pk')[:3]) "
+        "or list(Practice.objects.published().order_by('pk')[:3]); "
+        "print(found[0].slug, found[1].slug, found[2].slug, found[0].department.slug)"
     )
     output = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
-    practice, department = output.stdout.split()[-2:]
-    return [(label, path.format(practice=practice, department=department)) for label, path in PAGES]
+    practice, second, third, department = output.stdout.split()[-4:]
+    names = {"practice": practice, "second": second, "third": third, "department": department}
+    return [(label, path.format(**names)) for label, path in PAGES]
 
 
 def count_queries(env, pages):

@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "practices",
     "planning",
     "corrections",
+    "maps",
+    "compare",
     "pagecache",
     "tools",
 ]

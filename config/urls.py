@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("statelaw.urls")),
     path("", include("planning.urls")),
     path("", include("corrections.urls")),
+    path("", include("compare.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
 ]

@@ -27,6 +27,8 @@ PAGES = {
     "about": "/about/",
     "correction": "/corrections/new/?page=/practices/storm-lake-ia/",
     "not-found": "/practices/no-such-practice/",
+    "compare": "/compare/?p=storm-lake-ia&p=garden-grove-ca&p=saint-paul-mn",
+    "compare-one": "/compare/?p=storm-lake-ia&p=no-such-practice",
 }
 
 

@@ -33,6 +33,8 @@ PAGES = [
     reverse("departments:detail", args=["storm-lake-ia"]),
     reverse("practices:recommendations"),
     reverse("about"),
+    reverse("compare:compare") + "?p=storm-lake-ia&p=garden-grove-ca&p=saint-paul-mn",
+    reverse("compare:compare") + "?p=storm-lake-ia&q=police",
 ]
 
 
