@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "corrections",
     "maps",
     "compare",
+    "opendata",
     "pagecache",
     "tools",
 ]

@@ -1,0 +1,147 @@
+"""A table's records as a CSV, JSON or XLSX download, written as they are read (constant memory)."""
+
+import csv
+import datetime
+import json
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from .tables import LIST_SEPARATOR, to_text
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
+def spreadsheet_safe(text):
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class Echo:
+    """A file-like object that hands back what the csv writer writes, for streaming."""
+
+    def write(self, value):
+        return value
+
+
+def about(table, page_url):
+    """What every download says about itself: where it comes from, when, and under which licence."""
+    return {
+        "title": str(table.title),
+        "description": str(table.description),
+        "source": page_url,
+        "retrieved": timezone.now().replace(microsecond=0).isoformat(),
+        "license": LICENSE,
+        "license_note": _(
+            "The directory's own text and data are licensed CC BY 4.0: credit the Immigrant Public-Safety "
+            "Practices directory and link to the page. The sources it cites keep their own terms."
+        ),
+        "lists": _("Fields holding several values are lists here; in CSV and XLSX they are joined by '%(sep)s'.")
+        % {"sep": LIST_SEPARATOR},
+    }
+
+
+def attachment(response, filename):
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def csv_rows(table, records, *, safe=True):
+    writer = csv.writer(Echo())
+    yield "\ufeff"  # tells spreadsheet software the file is UTF-8
+    yield writer.writerow([column.name for column in table.columns])
+    for record in records:
+        cells = (to_text(value) for value in record.values())
+        yield writer.writerow([spreadsheet_safe(cell) if safe else cell for cell in cells])
+
+
+def as_csv(table, records, filename, page_url):
+    response = StreamingHttpResponse(csv_rows(table, records), content_type="text/csv; charset=utf-8")
+    return attachment(response, f"{filename}.csv")
+
+
+def json_chunks(table, records, page_url):
+    header = about(table, page_url)
+    header["fields"] = [
+        {"name": column.name, "type": column.type, "description": str(column.description)} for column in table.columns
+    ]
+    opening = json.dumps(header, ensure_ascii=False, indent=1)
+    yield opening[:-2] + ',\n "data": ['
+    for number, record in enumerate(records):
+        yield ("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False, default=json_value)
+    yield "\n ]\n}\n"
+
+
+def json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def as_json(table, records, filename, page_url):
+    response = StreamingHttpResponse(
+        json_chunks(table, records, page_url), content_type="application/json; charset=utf-8"
+    )
+    return attachment(response, f"{filename}.json")
+
+
+def as_xlsx(table, records, filename, page_url):
+    """A workbook with the rows and a sheet describing them; openpyxl's write-only mode keeps memory flat."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(table.title)[:31])
+    bold = Font(bold=True)
+    sheet.append([header_cell(sheet, column.name, bold) for column in table.columns])
+    for record in records:
+        sheet.append([xlsx_cell(sheet, value, WriteOnlyCell) for value in record.values()])
+    info = workbook.create_sheet(_("About these data")[:31])
+    details = about(table, page_url)
+    for label in ("title", "description", "source", "retrieved", "license_note", "lists"):
+        info.append([label, str(details[label])])
+    info.append([])
+    info.append([header_cell(info, name, bold) for name in (_("field"), _("type"), _("description"))])
+    for column in table.columns:
+        info.append([column.name, column.type, str(column.description)])
+    # Spooled to disk past 10 MB, then handed to the client in blocks.
+    spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def header_cell(sheet, text, font):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = font
+    return cell
+
+
+def xlsx_cell(sheet, value, cell_class):
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(value)
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
+    cell = cell_class(sheet, value=value)
+    if isinstance(value, str) and value:
+        cell.data_type = "s"  # text, even if it starts with "=": never a formula
+    return cell
+
+
+FORMATS = {"csv": as_csv, "json": as_json, "xlsx": as_xlsx}
