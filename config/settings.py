@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "ninja",
     # The directory's apps, each importing only those above it.
     "curation",
     "sources",
@@ -133,6 +134,7 @@ INSTALLED_APPS = [
     "maps",
     "compare",
     "opendata",
+    "api",
     "pagecache",
     "tools",
 ]

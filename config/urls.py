@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("corrections.urls")),
     path("", include("compare.urls")),
     path("", include("opendata.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
 ]
