@@ -93,7 +93,8 @@ def paginate(request, queryset, table, paging, rows_context):
     count = paginator.count
     if paging.page > max(paginator.num_pages, 1):
         raise Http404(
-            _("There is no page %(page)s; the last page is %(last)s.") % {"page": paging.page, "last": paginator.num_pages}
+            _("There is no page %(page)s; the last page is %(last)s.")
+            % {"page": paging.page, "last": paginator.num_pages}
         )
     start = (paging.page - 1) * paging.page_size
     results = list(table.records(rows_context, queryset[start : start + paging.page_size]))
@@ -171,9 +172,11 @@ def practice(request, slug: str):
         {**link, "name": dict(names["language"]).get(link["language"], "")}
         for link in parts(tables.practice_languages, practice__slug=slug)
     ]
-    examples = list(tables.recommendation_examples.records(
-        rows_context, tables.recommendation_examples.rows().filter(practice__slug=slug)
-    ))
+    examples = list(
+        tables.recommendation_examples.records(
+            rows_context, tables.recommendation_examples.rows().filter(practice__slug=slug)
+        )
+    )
     department = first_record(tables.departments, request, Department.objects.filter(slug=practice["department"]))
     keys = [practice["year_started_source"], practice["current_status_source"]]
     keys += [fact["source"] for fact in facts] + [key for fact in facts for key in fact["also_cited"]]
@@ -210,15 +213,15 @@ def list_recommendations(request):
     return list(tables.recommendations.records(context(request)))
 
 
-@api.get(
-    "/recommendations/{slug}", response={200: schemas.RecommendationDetail, **NOT_FOUND}, tags=["recommendations"]
-)
+@api.get("/recommendations/{slug}", response={200: schemas.RecommendationDetail, **NOT_FOUND}, tags=["recommendations"])
 def recommendation(request, slug: str):
     """One recommendation, with its example practices and its sources."""
     record = first_record(tables.recommendations, request, tables.recommendations.rows().filter(slug=slug))
-    examples = list(tables.recommendation_examples.records(
-        context(request), tables.recommendation_examples.rows().filter(recommendation__slug=slug)
-    ))
+    examples = list(
+        tables.recommendation_examples.records(
+            context(request), tables.recommendation_examples.rows().filter(recommendation__slug=slug)
+        )
+    )
     keys = record["sources"] + [example["source"] for example in examples]
     return {**record, "examples": examples, "cited": sources_with_keys(request, keys)}
 
@@ -252,4 +255,3 @@ def vocabularies(request):
         "city_sizes": [{"key": size.value, "name": str(size.label)} for size in SizeBand],
         "sorts": [{"key": key, "name": str(label)} for key, (label, _order) in SORTS.items()],
     }
-

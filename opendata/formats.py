@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from .tables import LIST_SEPARATOR, to_text
+from .tables import LIST_SEPARATOR, iso, to_text
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,7 +82,7 @@ def json_chunks(table, records, page_url):
 
 def json_value(value):
     if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
+        return iso(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 

@@ -207,53 +207,123 @@ def key(name, description, source=None, **options):
 PRACTICE_COLUMNS = [
     key("slug", _("The practice's permanent key; its page is /practices/<slug>/."), required=True, unique=True),
     Column("title", "string", _("The NLC report's own title for the practice."), required=True),
-    Column("url", "string", _("The practice's page in the directory."), source="slug",
-           convert=page_url("practices:detail"), format="uri"),
-    Column("entry_kind", "string", _("good-practice: one of the report's 17; case-study: its Indianapolis case study."),
-           enum=choice_values(PracticeEntryKind)),
+    Column(
+        "url",
+        "string",
+        _("The practice's page in the directory."),
+        source="slug",
+        convert=page_url("practices:detail"),
+        format="uri",
+    ),
+    Column(
+        "entry_kind",
+        "string",
+        _("good-practice: one of the report's 17; case-study: its Indianapolis case study."),
+        enum=choice_values(PracticeEntryKind),
+    ),
     Column("report_order", "integer", _("The practice's place among the report's 17 good practices (1 to 17).")),
     Column("report_page", "integer", _("The page of the NLC report where its profile starts.")),
     key("department", _("The department that runs it (a key of the departments table)."), source="department__slug"),
-    Column("agency", "string", _("The agency's name; empty when no source confirms which agency runs it."),
-           source="department__name"),
+    Column(
+        "agency",
+        "string",
+        _("The agency's name; empty when no source confirms which agency runs it."),
+        source="department__name",
+    ),
     Column("city", "string", _("The department's city."), source="department__city"),
-    Column("state", "string", _("The state's two-letter USPS code."), source="department__state",
-           enum=choice_values(State)),
-    Column("city_size", "string", _("The city's population band: small (under 50,000), midsize (to 249,999), "
-                                    "large (to 999,999), very-large (1 million or more); empty if not known."),
-           source="department__size_band", enum=("", *choice_values(SizeBand))),
+    Column(
+        "state", "string", _("The state's two-letter USPS code."), source="department__state", enum=choice_values(State)
+    ),
+    Column(
+        "city_size",
+        "string",
+        _(
+            "The city's population band: small (under 50,000), midsize (to 249,999), "
+            "large (to 999,999), very-large (1 million or more); empty if not known."
+        ),
+        source="department__size_band",
+        enum=("", *choice_values(SizeBand)),
+    ),
     Column("other_names", "list", _("Other names sources use for the program."), convert=one_per_line),
     Column("year_started", "integer", _("The year the program started, as its cited source gives it.")),
-    key("year_started_source", _("The source of the start year (a key of the sources table)."),
-        source="year_started_source__key"),
+    key(
+        "year_started_source",
+        _("The source of the start year (a key of the sources table)."),
+        source="year_started_source__key",
+    ),
     Column("year_ended", "integer", _("For an account of a closed period (the case study): its last year.")),
     Column("summary", "string", _("The directory's summary of the cited facts, in its own words.")),
     Column("caveat", "string", _("The main question the sources leave open.")),
-    Column("kinds", "list", _("Kinds of practice, by name."), source=joined(Practice.kinds.through, "practice",
-           "practicekind__slug"), convert=vocabulary("kind", "name")),
-    Column("kind_slugs", "list", _("Kinds of practice, by key (the browse filter 'kind')."),
-           source=joined(Practice.kinds.through, "practice", "practicekind__slug"), convert=vocabulary("kind", "key")),
-    Column("areas", "list", _("Strategy areas, by name."), source=joined(Practice.areas.through, "practice",
-           "strategyarea__slug"), convert=vocabulary("area", "name")),
-    Column("area_slugs", "list", _("Strategy areas, by key (the browse filter 'area')."),
-           source=joined(Practice.areas.through, "practice", "strategyarea__slug"), convert=vocabulary("area", "key")),
-    Column("communities", "list", _("Immigrant communities served, by name (each cited in practice_communities)."),
-           source=joined(PracticeCommunity, "practice", "community__slug", distinct=True),
-           convert=vocabulary("community", "name")),
-    Column("community_slugs", "list", _("Communities served, by key (the browse filter 'community')."),
-           source=joined(PracticeCommunity, "practice", "community__slug", distinct=True),
-           convert=vocabulary("community", "key")),
-    Column("languages", "list", _("Languages it works in, by name (each cited in practice_languages)."),
-           source=joined(PracticeLanguage, "practice", "language__code"), convert=vocabulary("language", "name")),
-    Column("language_codes", "list", _("Languages, by ISO 639 code (the browse filter 'language')."),
-           source=joined(PracticeLanguage, "practice", "language__code"), convert=vocabulary("language", "key")),
+    Column(
+        "kinds",
+        "list",
+        _("Kinds of practice, by name."),
+        source=joined(Practice.kinds.through, "practice", "practicekind__slug"),
+        convert=vocabulary("kind", "name"),
+    ),
+    Column(
+        "kind_slugs",
+        "list",
+        _("Kinds of practice, by key (the browse filter 'kind')."),
+        source=joined(Practice.kinds.through, "practice", "practicekind__slug"),
+        convert=vocabulary("kind", "key"),
+    ),
+    Column(
+        "areas",
+        "list",
+        _("Strategy areas, by name."),
+        source=joined(Practice.areas.through, "practice", "strategyarea__slug"),
+        convert=vocabulary("area", "name"),
+    ),
+    Column(
+        "area_slugs",
+        "list",
+        _("Strategy areas, by key (the browse filter 'area')."),
+        source=joined(Practice.areas.through, "practice", "strategyarea__slug"),
+        convert=vocabulary("area", "key"),
+    ),
+    Column(
+        "communities",
+        "list",
+        _("Immigrant communities served, by name (each cited in practice_communities)."),
+        source=joined(PracticeCommunity, "practice", "community__slug", distinct=True),
+        convert=vocabulary("community", "name"),
+    ),
+    Column(
+        "community_slugs",
+        "list",
+        _("Communities served, by key (the browse filter 'community')."),
+        source=joined(PracticeCommunity, "practice", "community__slug", distinct=True),
+        convert=vocabulary("community", "key"),
+    ),
+    Column(
+        "languages",
+        "list",
+        _("Languages it works in, by name (each cited in practice_languages)."),
+        source=joined(PracticeLanguage, "practice", "language__code"),
+        convert=vocabulary("language", "name"),
+    ),
+    Column(
+        "language_codes",
+        "list",
+        _("Languages, by ISO 639 code (the browse filter 'language')."),
+        source=joined(PracticeLanguage, "practice", "language__code"),
+        convert=vocabulary("language", "key"),
+    ),
     Column("contact_title", "string", _("A role to ask for at the agency.")),
-    Column("current_status", "string", _("Whether the program still runs today: running, changed, ended, or unknown "
-                                          "(not checked yet)."), enum=choice_values(CurrentStatus)),
+    Column(
+        "current_status",
+        "string",
+        _("Whether the program still runs today: running, changed, ended, or unknown (not checked yet)."),
+        enum=choice_values(CurrentStatus),
+    ),
     Column("current_status_checked", "date", _("When the status today was checked.")),
     Column("current_status_note", "string", _("What changed, or other notes on the status today.")),
-    key("current_status_source", _("The source showing the status today (a key of the sources table)."),
-        source="current_status_source__key"),
+    key(
+        "current_status_source",
+        _("The source showing the status today (a key of the sources table)."),
+        source="current_status_source__key",
+    ),
     Column("last_reviewed", "date", _("When a curator last checked the entry against its sources.")),
     Column("updated", "datetime", _("When the entry itself was last changed.")),
 ]
@@ -276,32 +346,63 @@ departments = register(
         _("Departments"),
         _("The agencies that run the published practices, with facts about their cities, each cited."),
         [
-            key("slug", _("The department's permanent key; its page is /departments/<slug>/."), required=True,
-                unique=True),
+            key(
+                "slug",
+                _("The department's permanent key; its page is /departments/<slug>/."),
+                required=True,
+                unique=True,
+            ),
             Column("name", "string", _("The agency's name; empty when no source confirms which agency it is.")),
-            Column("kind", "string", _("The kind of agency; empty if not known."),
-                   enum=("", *choice_values(Department.Kind))),
+            Column(
+                "kind",
+                "string",
+                _("The kind of agency; empty if not known."),
+                enum=("", *choice_values(Department.Kind)),
+            ),
             Column("city", "string", _("The city."), required=True),
-            Column("state", "string", _("The state's two-letter USPS code."), required=True,
-                   enum=choice_values(State)),
-            Column("url", "string", _("The department's page in the directory."), source="slug",
-                   convert=page_url("departments:detail"), format="uri"),
+            Column("state", "string", _("The state's two-letter USPS code."), required=True, enum=choice_values(State)),
+            Column(
+                "url",
+                "string",
+                _("The department's page in the directory."),
+                source="slug",
+                convert=page_url("departments:detail"),
+                format="uri",
+            ),
             Column("website", "string", _("The agency's official website."), format="uri"),
             Column("latitude", "number", _("Latitude of the city's center, decimal degrees.")),
             Column("longitude", "number", _("Longitude of the city's center, decimal degrees (west is negative).")),
             Column("city_population", "integer", _("The city's population, as its cited source gives it.")),
             Column("city_population_year", "integer", _("The year the population figure describes.")),
-            key("city_population_source", _("The population's source (a key of the sources table)."),
-                source="city_population_source__key"),
-            Column("foreign_born_share", "string", _("The foreign-born share, worded exactly as its source states "
-                                                     "it (e.g. '36.1%').")),
+            key(
+                "city_population_source",
+                _("The population's source (a key of the sources table)."),
+                source="city_population_source__key",
+            ),
+            Column(
+                "foreign_born_share",
+                "string",
+                _("The foreign-born share, worded exactly as its source states it (e.g. '36.1%')."),
+            ),
             Column("foreign_born_share_year", "integer", _("The year the foreign-born share describes.")),
-            key("foreign_born_share_source", _("The foreign-born share's source (a key of the sources table)."),
-                source="foreign_born_share_source__key"),
-            Column("city_size", "string", _("The city's population band (see practices.city_size)."),
-                   source="size_band", enum=("", *choice_values(SizeBand))),
-            Column("practices", "list", _("Its published practices (keys of the practices table)."),
-                   source=joined(Practice, "department", "slug", status=Practice.Status.PUBLISHED)),
+            key(
+                "foreign_born_share_source",
+                _("The foreign-born share's source (a key of the sources table)."),
+                source="foreign_born_share_source__key",
+            ),
+            Column(
+                "city_size",
+                "string",
+                _("The city's population band (see practices.city_size)."),
+                source="size_band",
+                enum=("", *choice_values(SizeBand)),
+            ),
+            Column(
+                "practices",
+                "list",
+                _("Its published practices (keys of the practices table)."),
+                source=joined(Practice, "department", "slug", status=Practice.Status.PUBLISHED),
+            ),
             Column("updated", "datetime", _("When the department's entry was last changed.")),
         ],
         rows=lambda: Department.objects.public().order_by("city", "state", "pk"),
@@ -313,27 +414,48 @@ recommendations = register(
     Table(
         "recommendations",
         _("Recommendations"),
-        _("Recommendations under each strategy area, compiled by this directory from cited public guidance "
-          "(not quoted from the NLC report)."),
+        _(
+            "Recommendations under each strategy area, compiled by this directory from cited public guidance "
+            "(not quoted from the NLC report)."
+        ),
         [
             key("slug", _("The recommendation's permanent key."), required=True, unique=True),
             Column("title", "string", _("The recommendation."), required=True),
-            Column("url", "string", _("Where the recommendation is on the directory's recommendations page."),
-                   source="slug",
-                   convert=lambda value, row, context: context.absolute(
-                       reverse("practices:recommendations") + f"#{value}"),
-                   format="uri"),
+            Column(
+                "url",
+                "string",
+                _("Where the recommendation is on the directory's recommendations page."),
+                source="slug",
+                convert=lambda value, row, context: context.absolute(
+                    reverse("practices:recommendations") + f"#{value}"
+                ),
+                format="uri",
+            ),
             key("area", _("Its strategy area (a key of the areas table)."), source="area__slug"),
             Column("area_name", "string", _("Its strategy area, by name."), source="area__name"),
             Column("position", "integer", _("Its place within the area.")),
             Column("actions", "list", _("Concrete actions, in order."), convert=one_per_line),
             Column("note", "string", _("How exactly the sources support it.")),
-            Column("sources", "list", _("The recommending sources (keys of the sources table)."),
-                   source=joined(Recommendation.sources.through, "recommendation", "source__key")),
-            Column("example_practices", "list", _("Published practices that show it at work (keys of the practices "
-                                                  "table; the why is in recommendation_examples)."),
-                   source=joined(RecommendationExample, "recommendation", "practice__slug",
-                                 practice__status=Practice.Status.PUBLISHED)),
+            Column(
+                "sources",
+                "list",
+                _("The recommending sources (keys of the sources table)."),
+                source=joined(Recommendation.sources.through, "recommendation", "source__key"),
+            ),
+            Column(
+                "example_practices",
+                "list",
+                _(
+                    "Published practices that show it at work (keys of the practices "
+                    "table; the why is in recommendation_examples)."
+                ),
+                source=joined(
+                    RecommendationExample,
+                    "recommendation",
+                    "practice__slug",
+                    practice__status=Practice.Status.PUBLISHED,
+                ),
+            ),
         ],
         rows=lambda: Recommendation.objects.order_by("area__position", "position", "title", "pk"),
         primary_key=("slug",),
@@ -351,11 +473,11 @@ sources = register(
             Column("title", "string", _("Title."), required=True),
             Column("publisher", "string", _("Publisher.")),
             Column("author", "string", _("Authors, separated by semicolons; empty if the source names none.")),
-            Column("date", "string", _("As precise as the source allows: 2009-02-25, 2009-02, 2009, or a short "
-                                       "note.")),
+            Column("date", "string", _("As precise as the source allows: 2009-02-25, 2009-02, 2009, or a short note.")),
             Column("url", "string", _("Web address; empty for print-only sources."), format="uri"),
-            Column("kind", "string", _("Kind of source; empty if not classified."),
-                   enum=("", *choice_values(SourceKind))),
+            Column(
+                "kind", "string", _("Kind of source; empty if not classified."), enum=("", *choice_values(SourceKind))
+            ),
         ],
         rows=lambda: public_sources().order_by("key"),
         primary_key=("key",),
@@ -368,18 +490,30 @@ facts = register(
         _("Facts"),
         _("The cited facts about each published practice, by section."),
         [
-            key("practice", _("The practice (a key of the practices table)."), source="practice__slug",
-                required=True),
-            Column("section", "string", _("The section of the practice's page."), required=True,
-                   enum=choice_values(FactSection)),
+            key("practice", _("The practice (a key of the practices table)."), source="practice__slug", required=True),
+            Column(
+                "section",
+                "string",
+                _("The section of the practice's page."),
+                required=True,
+                enum=choice_values(FactSection),
+            ),
             Column("position", "integer", _("Order within the section.")),
             Column("year", "integer", _("For timeline entries: the year of the event.")),
             Column("heading", "string", _("For partners, people and components: the name.")),
             Column("text", "string", _("The fact, in the directory's words; names and figures exact.")),
-            key("source", _("The source that states it (a key of the sources table)."), source="source__key",
-                required=True),
-            Column("also_cited", "list", _("Other sources that say the same (keys of the sources table)."),
-                   source=joined(Fact.additional_sources.through, "fact", "source__key")),
+            key(
+                "source",
+                _("The source that states it (a key of the sources table)."),
+                source="source__key",
+                required=True,
+            ),
+            Column(
+                "also_cited",
+                "list",
+                _("Other sources that say the same (keys of the sources table)."),
+                source=joined(Fact.additional_sources.through, "fact", "source__key"),
+            ),
         ],
         rows=lambda: Fact.objects.filter(practice__in=published_practices()).order_by(
             "practice__slug", "section", "position", "pk"
@@ -394,10 +528,13 @@ practice_communities = register(
         _("Communities served"),
         _("That a published practice serves a community, as a source says (one row per source)."),
         [
-            key("practice", _("The practice (a key of the practices table)."), source="practice__slug",
-                required=True),
-            key("community", _("The community (a key of the communities table)."), source="community__slug",
-                required=True),
+            key("practice", _("The practice (a key of the practices table)."), source="practice__slug", required=True),
+            key(
+                "community",
+                _("The community (a key of the communities table)."),
+                source="community__slug",
+                required=True,
+            ),
             Column("as_named", "string", _("The source's own wording, e.g. 'Laotian' for Lao.")),
             key("source", _("The source (a key of the sources table)."), source="source__key", required=True),
         ],
@@ -414,10 +551,13 @@ practice_languages = register(
         _("Languages"),
         _("That a published practice works in a language, as a source says."),
         [
-            key("practice", _("The practice (a key of the practices table)."), source="practice__slug",
-                required=True),
-            key("language", _("The language's ISO 639 code (a key of the languages table)."),
-                source="language__code", required=True),
+            key("practice", _("The practice (a key of the practices table)."), source="practice__slug", required=True),
+            key(
+                "language",
+                _("The language's ISO 639 code (a key of the languages table)."),
+                source="language__code",
+                required=True,
+            ),
             key("source", _("The source (a key of the sources table)."), source="source__key", required=True),
         ],
         rows=lambda: PracticeLanguage.objects.filter(practice__in=published_practices()).order_by(
@@ -433,10 +573,13 @@ recommendation_examples = register(
         _("Example practices"),
         _("Published practices that show a recommendation at work, and what each shows."),
         [
-            key("recommendation", _("The recommendation (a key of the recommendations table)."),
-                source="recommendation__slug", required=True),
-            key("practice", _("The practice (a key of the practices table)."), source="practice__slug",
-                required=True),
+            key(
+                "recommendation",
+                _("The recommendation (a key of the recommendations table)."),
+                source="recommendation__slug",
+                required=True,
+            ),
+            key("practice", _("The practice (a key of the practices table)."), source="practice__slug", required=True),
             Column("note", "string", _("What the practice shows, in one sentence.")),
             key("source", _("The source tying the two (a key of the sources table)."), source="source__key"),
             Column("position", "integer", _("Order among the recommendation's examples.")),
@@ -504,8 +647,12 @@ languages = register(
         _("Languages"),
         _("The languages practices work in."),
         [
-            key("code", _("ISO 639-1 code where one exists, otherwise ISO 639-3 (the browse filter 'language')."),
-                required=True, unique=True),
+            key(
+                "code",
+                _("ISO 639-1 code where one exists, otherwise ISO 639-3 (the browse filter 'language')."),
+                required=True,
+                unique=True,
+            ),
             Column("name", "string", _("Name."), required=True),
         ],
         rows=lambda: Language.objects.order_by("name"),
@@ -524,8 +671,11 @@ report_notes = register(
             Column("heading", "string", _("Heading.")),
             Column("text", "string", _("The note, in the directory's words.")),
             key("source", _("The source (a key of the sources table)."), source="source__key", required=True),
-            Column("read_in_report", "boolean", _("Whether it was read in the report's own text rather than in a "
-                                                  "summary of it.")),
+            Column(
+                "read_in_report",
+                "boolean",
+                _("Whether it was read in the report's own text rather than in a summary of it."),
+            ),
         ],
         rows=lambda: ReportNote.objects.order_by("topic", "position", "pk"),
         foreign_keys=(("source", "sources", "key"),),
@@ -542,5 +692,12 @@ def to_text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
+        return iso(value)
     return str(value)
+
+
+def iso(value):
+    """A date as ISO 8601; a moment in UTC to the second (Table Schema's default datetime form)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()

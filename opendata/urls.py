@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "opendata"
 
 urlpatterns = [
+    path("data/", views.data, name="data"),
+    path("feed/", feeds.feed, name="feed"),
+    path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("data/<slug:name>/", views.download, name="download"),
+    path("data/releases/<str:filename>", views.release_file, name="release_file"),
 ]
