@@ -1,13 +1,18 @@
-from django.http import FileResponse, Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
 from pagecache.middleware import cache_public_page
+from practices.models import Practice
+from sources.models import Source
 
+from .citations import FORMATS as CITATION_FORMATS
+from .citations import cited_sources, practice_work, source_work
 from .downloads import DOWNLOADS
 from .formats import FORMATS
 from .release import latest_release, releases
@@ -74,4 +79,30 @@ def release_file(request, filename):
         raise Http404
     response = FileResponse(open(release.archive, "rb"), as_attachment=True, filename=filename)
     patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return response
+
+
+@cache_public_page
+@require_safe
+def practice_citation(request, slug, part):
+    """A published practice's entry (``part`` "entry") or its sources, as CSL-JSON, RIS or BibTeX."""
+    requested = request.GET.get("format", "ris")
+    if requested not in CITATION_FORMATS:
+        message = _("Unknown citation format “%(format)s”. Ask for one of: %(formats)s.") % {
+            "format": requested[:40],
+            "formats": ", ".join(CITATION_FORMATS),
+        }
+        return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+    practice = get_object_or_404(Practice.objects.published().for_detail_page(), slug=slug)
+    if part == "entry":
+        works = [practice_work(practice, request.build_absolute_uri(practice.get_absolute_url()))]
+        name = slug
+    else:
+        report = Source.objects.filter(key=Source.NLC_REPORT_KEY).first() if practice.report_page else None
+        works = [source_work(source) for source in ([report] if report else []) + cited_sources(practice)]
+        works = list({work.id: work for work in works}.values())
+        name = f"{slug}-sources"
+    write, content_type, extension = CITATION_FORMATS[requested]
+    response = HttpResponse(write(works), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.{extension}")
     return response
