@@ -31,8 +31,9 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.http import HttpResponseNotModified
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags
 
 from config.middleware import service_unavailable
 
@@ -78,6 +79,10 @@ class PublicPageCacheMiddleware:
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
+        elif page_etag(key) in parse_etags(request.headers.get("If-None-Match", "")):
+            # Only a 200 of this address, at this version and day, carried that ETag: the client's copy
+            # is current, and a download (never cached whole) need not be written to say so.
+            return not_modified(key, changed)
         else:
             response = self.get_response(request)
             if cacheable_response(request, response):
@@ -126,13 +131,30 @@ def cacheable_response(request, response):
     return shareable_response(request, response) and not response.streaming
 
 
-def answer_conditionally(request, response, key, changed):
-    """Add the validators and Cache-Control; a 304 instead when the client's copy is still current."""
-    response["ETag"] = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+def page_etag(key):
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
+def add_validators(response, key, changed):
+    response["ETag"] = page_etag(key)
     last_modified = last_modified_date(changed)
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     patch_cache_control(response, public=True, no_cache=True)
+    return last_modified
+
+
+def not_modified(key, changed):
+    response = HttpResponseNotModified()
+    add_validators(response, key, changed)
+    # As the full answers vary (GZipMiddleware, and the session for pages that read it).
+    patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
+    return response
+
+
+def answer_conditionally(request, response, key, changed):
+    """Add the validators and Cache-Control; a 304 instead when the client's copy is still current."""
+    last_modified = add_validators(response, key, changed)
     conditional = get_conditional_response(
         request,
         etag=response["ETag"],
