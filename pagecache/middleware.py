@@ -29,9 +29,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.http import HttpResponseNotModified
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
