@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .tables import LIST_SEPARATOR, iso, to_text
+from .xlsx import Workbook
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -94,28 +95,18 @@ def as_json(table, records, filename, page_url):
 
 
 def as_xlsx(table, records, filename, page_url):
-    """A workbook with the rows and a sheet describing them; openpyxl's write-only mode keeps memory flat."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(table.title)[:31])
-    bold = Font(bold=True)
-    sheet.append([header_cell(sheet, column.name, bold) for column in table.columns])
-    for record in records:
-        sheet.append([xlsx_cell(sheet, value, WriteOnlyCell) for value in record.values()])
-    info = workbook.create_sheet(_("About these data")[:31])
-    details = about(table, page_url)
-    for label in ("title", "description", "source", "retrieved", "license_note", "lists"):
-        info.append([label, str(details[label])])
-    info.append([])
-    info.append([header_cell(info, name, bold) for name in (_("field"), _("type"), _("description"))])
-    for column in table.columns:
-        info.append([column.name, column.type, str(column.description)])
-    # Spooled to disk past 10 MB, then handed to the client in blocks.
+    """A workbook with the rows and a sheet describing them, spooled to disk past 10 MB (see xlsx.py)."""
     spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
-    workbook.save(spool)
+    workbook = Workbook(spool)
+    rows = ([xlsx_value(value) for value in record.values()] for record in records)
+    workbook.add_sheet(str(table.title), [column.name for column in table.columns], rows)
+    details = about(table, page_url)
+    described = [[label, str(details[label])] for label in ("title", "description", "source", "retrieved")]
+    described += [[label, str(details[label])] for label in ("license_note", "lists")]
+    described += [[], [_("field"), _("type"), _("description")]]
+    described += [[column.name, column.type, str(column.description)] for column in table.columns]
+    workbook.add_sheet(_("About these data"), [_("about"), ""], described)
+    workbook.close()
     spool.seek(0)
     return FileResponse(
         spool,
@@ -125,23 +116,12 @@ def as_xlsx(table, records, filename, page_url):
     )
 
 
-def header_cell(sheet, text, font):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.font = font
-    return cell
-
-
-def xlsx_cell(sheet, value, cell_class):
+def xlsx_value(value):
     if isinstance(value, list):
-        value = LIST_SEPARATOR.join(value)
+        return LIST_SEPARATOR.join(value)
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
-    cell = cell_class(sheet, value=value)
-    if isinstance(value, str) and value:
-        cell.data_type = "s"  # text, even if it starts with "=": never a formula
-    return cell
+        return timezone.localtime(value)  # Excel has no time zones: the site's local time
+    return value
 
 
 FORMATS = {"csv": as_csv, "json": as_json, "xlsx": as_xlsx}

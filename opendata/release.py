@@ -182,8 +182,9 @@ def write_release(site_url, directory=None, now=None):
     shutil.rmtree(building, ignore_errors=True)
     (building / "data").mkdir(parents=True)
     context = Context(lambda path: f"{site_url}{path}")
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             # Every table from the same snapshot, even while curators save.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -53,6 +53,15 @@ class Context:
     def __init__(self, absolute, vocabularies=None):
         self.absolute = absolute
         self._vocabularies = vocabularies
+        self._order = {}
+        self._url_patterns = {}
+
+    def page_url(self, route, slug):
+        """The absolute address of a page named by slug: reversed once per route (a reverse() for each
+        of 20,000 rows would cost seconds)."""
+        if route not in self._url_patterns:
+            self._url_patterns[route] = self.absolute(reverse(route, kwargs={"slug": "slug-placeholder"}))
+        return self._url_patterns[route].replace("slug-placeholder", slug)
 
     @property
     def vocabularies(self):
@@ -62,8 +71,11 @@ class Context:
 
     def names(self, facet, keys):
         """Keys of a vocabulary as (key, name) pairs in the vocabulary's display order."""
-        chosen = set(keys)
-        return [(key, name) for key, name in self.vocabularies[facet] if key in chosen]
+        if facet not in self._order:
+            entries = enumerate(self.vocabularies[facet])
+            self._order[facet] = {key: (position, key, name) for position, (key, name) in entries}
+        order = self._order[facet]
+        return [(key, name) for _position, key, name in sorted(order[key] for key in keys if key in order)]
 
 
 @dataclass(frozen=True)
@@ -113,15 +125,19 @@ class Table:
     def query(self, queryset=None):
         """The rows as dicts of read values, one query, streamed."""
         queryset = self.rows() if queryset is None else queryset
-        selected = {}
+        # Each value read gets an alias of its own, so none clashes with a model field's name; columns
+        # made from the same expression (a practice's kinds, by name and by key) read it once.
+        aliases, alias_of = {}, {}
         for column in self.columns:
             source = column.name if column.source is None else column.source
-            selected[column.name] = F(source) if isinstance(source, str) else source
-        # Each read value gets an alias of its own, so none clashes with a model field's name.
-        aliases = {f"col_{position}": expression for position, expression in enumerate(selected.values())}
-        names = dict(zip(aliases, selected, strict=True))
+            identity = source if isinstance(source, str) else id(source)
+            if identity not in alias_of:
+                alias_of[identity] = f"col_{len(aliases)}"
+                aliases[alias_of[identity]] = F(source) if isinstance(source, str) else source
+            alias_of[column.name] = alias_of[identity]
+        names = [(column.name, alias_of[column.name]) for column in self.columns]
         for row in queryset.prefetch_related(None).values(**aliases).iterator(chunk_size=2000):
-            yield {names[alias]: value for alias, value in row.items()}
+            yield {name: row[alias] for name, alias in names}
 
     def records(self, context, queryset=None):
         """Each row as {column name: published value}."""
@@ -149,7 +165,7 @@ def joined(model, link, key, *, distinct=False, **filters):
 
 def page_url(route, key="slug"):
     def convert(value, row, context):
-        return context.absolute(reverse(route, kwargs={"slug": row[key]}))
+        return context.page_url(route, row[key])
 
     return convert
 
@@ -203,6 +219,12 @@ def public_sources():
 def key(name, description, source=None, **options):
     return Column(name, "string", description, source=source, **options)
 
+
+# Read once, published twice: by name and by key.
+KIND_KEYS = joined(Practice.kinds.through, "practice", "practicekind__slug")
+AREA_KEYS = joined(Practice.areas.through, "practice", "strategyarea__slug")
+COMMUNITY_KEYS = joined(PracticeCommunity, "practice", "community__slug", distinct=True)
+LANGUAGE_CODES = joined(PracticeLanguage, "practice", "language__code")
 
 PRACTICE_COLUMNS = [
     key("slug", _("The practice's permanent key; its page is /practices/<slug>/."), required=True, unique=True),
@@ -258,56 +280,56 @@ PRACTICE_COLUMNS = [
         "kinds",
         "list",
         _("Kinds of practice, by name."),
-        source=joined(Practice.kinds.through, "practice", "practicekind__slug"),
+        source=KIND_KEYS,
         convert=vocabulary("kind", "name"),
     ),
     Column(
         "kind_slugs",
         "list",
         _("Kinds of practice, by key (the browse filter 'kind')."),
-        source=joined(Practice.kinds.through, "practice", "practicekind__slug"),
+        source=KIND_KEYS,
         convert=vocabulary("kind", "key"),
     ),
     Column(
         "areas",
         "list",
         _("Strategy areas, by name."),
-        source=joined(Practice.areas.through, "practice", "strategyarea__slug"),
+        source=AREA_KEYS,
         convert=vocabulary("area", "name"),
     ),
     Column(
         "area_slugs",
         "list",
         _("Strategy areas, by key (the browse filter 'area')."),
-        source=joined(Practice.areas.through, "practice", "strategyarea__slug"),
+        source=AREA_KEYS,
         convert=vocabulary("area", "key"),
     ),
     Column(
         "communities",
         "list",
         _("Immigrant communities served, by name (each cited in practice_communities)."),
-        source=joined(PracticeCommunity, "practice", "community__slug", distinct=True),
+        source=COMMUNITY_KEYS,
         convert=vocabulary("community", "name"),
     ),
     Column(
         "community_slugs",
         "list",
         _("Communities served, by key (the browse filter 'community')."),
-        source=joined(PracticeCommunity, "practice", "community__slug", distinct=True),
+        source=COMMUNITY_KEYS,
         convert=vocabulary("community", "key"),
     ),
     Column(
         "languages",
         "list",
         _("Languages it works in, by name (each cited in practice_languages)."),
-        source=joined(PracticeLanguage, "practice", "language__code"),
+        source=LANGUAGE_CODES,
         convert=vocabulary("language", "name"),
     ),
     Column(
         "language_codes",
         "list",
         _("Languages, by ISO 639 code (the browse filter 'language')."),
-        source=joined(PracticeLanguage, "practice", "language__code"),
+        source=LANGUAGE_CODES,
         convert=vocabulary("language", "key"),
     ),
     Column("contact_title", "string", _("A role to ask for at the agency.")),

@@ -3,7 +3,8 @@
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase
@@ -151,7 +152,20 @@ def test_each_endpoint_costs_the_same_queries_however_large_the_directory(client
 schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", WSGIHandler())
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """Django closes the database connection after each request it handles, which would end the test's
+    transaction on PostgreSQL; its test client stops that for the duration, and so does this."""
+    signals = [request_started, request_finished]
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.slow
+@pytest.mark.usefixtures("keep_the_test_connection")
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=30,
