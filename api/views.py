@@ -6,14 +6,15 @@ field is defined once for the downloads, the dataset release and the API. Every 
 fixed number of queries. Bad parameters get a 400 with a message (never a 500 or a silent guess).
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import ValidationError
 
+from curation.fields import SLUG_PATTERN
 from departments.models import Department, SizeBand
 from departments.states import State
 from opendata import tables
@@ -40,6 +41,9 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 ERRORS = {400: schemas.Error}
+# Keys are slugs (lowercase letters and digits, single hyphens or underscores between): anything else
+# cannot name an entry, and is refused before it reaches the database.
+Key = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=80, description="The entry's key (a slug).")]
 NOT_FOUND = {400: schemas.Error, 404: schemas.Error}
 
 
@@ -48,7 +52,11 @@ def bad_parameters(request, error):
     problems = []
     for item in error.errors:
         where = ".".join(str(part) for part in item.get("loc", ())[1:]) or _("request")
-        problems.append(f"{where}: {item.get('msg', _('not valid'))}")
+        if item.get("type") == "string_pattern_mismatch":
+            message = _("not a key (keys are lowercase letters and digits, with single hyphens or underscores)")
+        else:
+            message = item.get("msg", _("not valid"))
+        problems.append(f"{where}: {message}")
     return api.create_response(request, {"detail": "; ".join(problems)}, status=400)
 
 
@@ -148,7 +156,7 @@ def sources_with_keys(request, keys):
 
 
 @api.get("/practices/{slug}", response={200: schemas.PracticeDetail, **NOT_FOUND}, tags=["practices"])
-def practice(request, slug: str):
+def practice(request, slug: Key):
     """One published practice with its facts, tags and their sources, recommendations, department and sources."""
     rows_context = context(request)
     practice = next(tables.practices.records(rows_context, Practice.objects.published().filter(slug=slug)), None)
@@ -200,7 +208,7 @@ def list_departments(request, paging: Query[Paging]):
 
 
 @api.get("/departments/{slug}", response={200: schemas.DepartmentDetail, **NOT_FOUND}, tags=["departments"])
-def department(request, slug: str):
+def department(request, slug: Key):
     """One department, with the sources of its city's facts."""
     record = first_record(tables.departments, request, tables.departments.rows().filter(slug=slug))
     keys = [record["city_population_source"], record["foreign_born_share_source"]]
@@ -214,7 +222,7 @@ def list_recommendations(request):
 
 
 @api.get("/recommendations/{slug}", response={200: schemas.RecommendationDetail, **NOT_FOUND}, tags=["recommendations"])
-def recommendation(request, slug: str):
+def recommendation(request, slug: Key):
     """One recommendation, with its example practices and its sources."""
     record = first_record(tables.recommendations, request, tables.recommendations.rows().filter(slug=slug))
     examples = list(
@@ -233,7 +241,7 @@ def list_sources(request, paging: Query[Paging]):
 
 
 @api.get("/sources/{key}", response={200: schemas.Source, **NOT_FOUND}, tags=["sources"])
-def source(request, key: str):
+def source(request, key: Key):
     """One source."""
     return first_record(tables.sources, request, tables.sources.rows().filter(key=key))
 

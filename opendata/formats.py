@@ -95,8 +95,8 @@ def as_json(table, records, filename, page_url):
 
 
 def as_xlsx(table, records, filename, page_url):
-    """A workbook with the rows and a sheet describing them, spooled to disk past 10 MB (see xlsx.py)."""
-    spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+    """A workbook with the rows and a sheet describing them, spooled to disk past 1 MB (see xlsx.py)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
     workbook = Workbook(spool)
     rows = ([xlsx_value(value) for value in record.values()] for record in records)
     workbook.add_sheet(str(table.title), [column.name for column in table.columns], rows)

@@ -155,15 +155,14 @@ def not_modified(key, changed):
 def answer_conditionally(request, response, key, changed):
     """Add the validators and Cache-Control; a 304 instead when the client's copy is still current."""
     last_modified = add_validators(response, key, changed)
-    conditional = get_conditional_response(
+    # A 304 replaces the response unsent and unclosed: closing it would signal the request's end twice.
+    # (An unstarted download's generator holds nothing; a spooled file closes when collected.)
+    return get_conditional_response(
         request,
         etag=response["ETag"],
         last_modified=int(last_modified.timestamp()) if last_modified else None,
         response=response,
     )
-    if conditional is not response:
-        response.close()  # a streamed download's generator is never started
-    return conditional
 
 
 def last_modified_date(changed, now=None):

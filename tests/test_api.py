@@ -73,6 +73,14 @@ def test_bad_parameters_get_a_400_that_says_what_is_wrong(client, params, messag
     assert message in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/practices/a%00b", "/sources/%00", "/departments/Storm-Lake", "/recommendations/a--b"]
+)
+def test_a_key_that_cannot_exist_is_refused_before_the_database(client, path):
+    response = get(client, path)
+    assert response.status_code == 400 and "not a key" in response.json()["detail"]
+
+
 def test_past_the_last_page_and_unknown_keys_are_404(client):
     assert get(client, "/practices", page=99).status_code == 404
     for path in ["/practices/no-such", "/departments/no-such", "/recommendations/no-such", "/sources/no-such"]:
