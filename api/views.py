@@ -186,7 +186,7 @@ def practice(request, slug: Key):
         )
     )
     department = first_record(tables.departments, request, Department.objects.filter(slug=practice["department"]))
-    keys = [practice["year_started_source"], practice["current_status_source"]]
+    keys = [practice["year_started_source"]]
     keys += [fact["source"] for fact in facts] + [key for fact in facts for key in fact["also_cited"]]
     keys += [link["source"] for link in communities + languages + examples]
     keys += [department["city_population_source"], department["foreign_born_share_source"]]

@@ -220,18 +220,12 @@ FORMATS = {
 def cited_sources(practice):
     """The sources a practice's page cites, in about the order the page cites them (prefetched, no queries)."""
     department = practice.department
-    found = [
-        practice.current_status_source,
-        department.city_population_source,
-        department.foreign_born_share_source,
-        practice.year_started_source,
-    ]
+    found = [department.city_population_source, department.foreign_born_share_source, practice.year_started_source]
     found += [link.source for link in practice.community_links.all()]
     found += [link.source for link in practice.language_links.all()]
-    for _section, facts in practice.fact_sections():
-        for fact in facts:
-            found.append(fact.source)
-            found += list(fact.additional_sources.all())
+    for fact in practice.facts.all():
+        found.append(fact.source)
+        found += list(fact.additional_sources.all())
     found += [link.source for link in practice.recommendation_links.all()]
     unique = {}
     for source in found:

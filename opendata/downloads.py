@@ -54,3 +54,17 @@ def browse_rows(request):
 offer("practices", tables.practices, "practices:list", browse_rows)
 offer("departments", tables.departments, "departments:list")
 offer("recommendations", tables.recommendations, "practices:recommendations")
+
+
+def state_law_rows(request):
+    """The states page's entries: its stance filter (unknown values dropped, as the page drops them)."""
+    stances = [value.strip().lower() for value in request.GET.getlist("stance")]
+    stances = [value for value in dict.fromkeys(stances) if value in tables.StateLawStance.values]
+    queryset = tables.state_laws.rows()
+    if stances:
+        queryset = queryset.filter(stance__in=stances)
+    query = "&".join(f"stance={value}" for value in stances)
+    return queryset, Context(request.build_absolute_uri), query
+
+
+offer("state-laws", tables.state_laws, "statelaw:list", state_law_rows)

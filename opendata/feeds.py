@@ -35,12 +35,17 @@ PUBLIC_FIELDS = [
     "report_page",
     "year_started",
     "year_started_source_id",
+    "year_started_note",
     "year_ended",
     "summary",
     "caveat",
     "contact_title",
+    "current_page_url",
+    "current_page_title",
 ]
-STATUS_FIELDS = ["current_status", "current_status_checked", "current_status_note", "current_status_source_id"]
+# The status today is derived from the dated facts since the report (not kept in the history); a
+# curator records each new check of those facts, which is what the feed announces.
+STATUS_FIELDS = ["current_status_checked"]
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Change:
     record: object
     url: str
     changed: list
+    status_now: str = ""  # the practice's status today, as its page states it now
 
     @property
     def title(self):
@@ -56,9 +62,9 @@ class Change:
         if self.kind == "published":
             return _("New in the directory: %(title)s") % {"title": record.title}
         if self.kind == "status":
-            return _("Status today of %(title)s: %(status)s") % {
+            return _("Status today of %(title)s checked: %(status)s") % {
                 "title": record.title,
-                "status": record.get_current_status_display(),
+                "status": self.status_now,
             }
         return _("Updated: %(title)s") % {"title": record.title}
 
@@ -66,11 +72,8 @@ class Change:
     def description(self):
         record = self.record
         parts = []
-        if self.kind == "status":
-            if record.current_status_checked:
-                parts.append(_("Checked %(date)s.") % {"date": record.current_status_checked.isoformat()})
-            if record.current_status_note:
-                parts.append(record.current_status_note)
+        if self.kind == "status" and record.current_status_checked:
+            parts.append(_("Checked %(date)s.") % {"date": record.current_status_checked})
         elif self.kind == "updated":
             parts.append(_("Changed: %(fields)s.") % {"fields": ", ".join(self.changed)})
         parts.append(record.summary)
@@ -89,18 +92,24 @@ def recent_changes(absolute, limit=ENTRIES):
         .order_by("-history_date", "-history_id")[:CANDIDATES]
     )
     records = list(records)
-    slugs = dict(published_now.filter(pk__in={record.id for record in records}).values_list("pk", "slug"))
+    current = {
+        practice.pk: practice
+        for practice in published_now.filter(pk__in={record.id for record in records}).only(
+            "slug", "current_status", "current_status_year", "current_status_name"
+        )
+    }
     labels = {field.attname: str(field.verbose_name) for field in Practice._meta.fields}
     changes = []
     for record in records:
         before = {name: getattr(record, f"before_{name}") for name in watched}
-        url = absolute(reverse("practices:detail", kwargs={"slug": slugs[record.id]}))
+        practice = current[record.id]
+        url = absolute(reverse("practices:detail", kwargs={"slug": practice.slug}))
         if record.status != Practice.Status.PUBLISHED:
             continue
         if before["status"] != Practice.Status.PUBLISHED:
             changes.append(Change("published", record, url, []))
         elif any(getattr(record, name) != before[name] for name in STATUS_FIELDS):
-            changes.append(Change("status", record, url, []))
+            changes.append(Change("status", record, url, [], str(practice.current_status_label)))
         else:
             changed = [labels[name] for name in PUBLIC_FIELDS if getattr(record, name) != before[name]]
             if changed:

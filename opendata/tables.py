@@ -17,18 +17,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from curation.fields import lines
-from departments.models import Department, SizeBand
+from departments.models import Department, FigureBasis, PolicyKind, SizeBand, WrittenPolicy
 from departments.states import State
 from practices.models import (
     Community,
     CurrentStatus,
+    EvidenceLevel,
     Fact,
     FactSection,
+    FactShows,
     Language,
     Practice,
     PracticeCommunity,
@@ -40,7 +42,9 @@ from practices.models import (
     StrategyArea,
     vocabulary_choices,
 )
-from sources.models import ReportNote, ReportTopic, Source, SourceKind
+from sources.models import EvidenceKind, ReportNote, ReportTopic, Source, SourceKind
+from statelaw.models import Bill, CourtRuling, Law, OtherMeasure, StateEntry
+from statelaw.models import Stance as StateLawStance
 
 # How a list of values is written in one CSV or spreadsheet cell; JSON keeps real lists.
 LIST_SEPARATOR = "|"
@@ -200,7 +204,8 @@ def public_sources():
         Fact.objects.filter(practice__in=published, source=OuterRef("pk")),
         Fact.additional_sources.through.objects.filter(fact__practice__in=published, source=OuterRef("pk")),
         published.filter(year_started_source=OuterRef("pk")),
-        published.filter(current_status_source=OuterRef("pk")),
+        WrittenPolicy.objects.filter(department__in=public_departments, source=OuterRef("pk")),
+        *state_law_citations(),
         PracticeCommunity.objects.filter(practice__in=published, source=OuterRef("pk")),
         PracticeLanguage.objects.filter(practice__in=published, source=OuterRef("pk")),
         public_departments.filter(city_population_source=OuterRef("pk")),
@@ -214,6 +219,9 @@ def public_sources():
     for query in cited:
         condition |= Exists(query)
     return Source.objects.filter(condition)
+
+
+BASIS = _("census (a census count), acs (a Census Bureau survey estimate) or estimate (another); empty if unsaid.")
 
 
 def key(name, description, source=None, **options):
@@ -273,6 +281,7 @@ PRACTICE_COLUMNS = [
         _("The source of the start year (a key of the sources table)."),
         source="year_started_source__key",
     ),
+    Column("year_started_note", "string", _("What the start year means, when it needs saying.")),
     Column("year_ended", "integer", _("For an account of a closed period (the case study): its last year.")),
     Column("summary", "string", _("The directory's summary of the cited facts, in its own words.")),
     Column("caveat", "string", _("The main question the sources leave open.")),
@@ -336,15 +345,35 @@ PRACTICE_COLUMNS = [
     Column(
         "current_status",
         "string",
-        _("Whether the program still runs today: running, changed, ended, or unknown (not checked yet)."),
+        _(
+            "The status today, derived from the dated facts 'since the report' (section since-report of the "
+            "facts table): running, recast (runs in another form or under another name), no-trace (no sign of it "
+            "in current sources), ended, unknown, or not-checked."
+        ),
         enum=choice_values(CurrentStatus),
     ),
-    Column("current_status_checked", "date", _("When the status today was checked.")),
-    Column("current_status_note", "string", _("What changed, or other notes on the status today.")),
-    key(
-        "current_status_source",
-        _("The source showing the status today (a key of the sources table)."),
-        source="current_status_source__key",
+    Column("current_status_year", "integer", _("The year of the latest fact the status today rests on.")),
+    Column("current_status_name", "string", _("The program's name today, when it runs under another.")),
+    Column(
+        "current_status_checked",
+        "string",
+        _("When the facts since the report were last checked, as precisely as known (2026-11-30, 2026-11, 2026)."),
+    ),
+    Column(
+        "current_page_url",
+        "string",
+        _("The program's or unit's own page on the agency's or city's site, as last found."),
+        format="uri",
+    ),
+    Column("current_page_title", "string", _("That page's title, as the directory links it.")),
+    Column(
+        "evidence_level",
+        "string",
+        _(
+            "The strongest evidence behind its outcomes: evaluation (an independent study), report (the "
+            "agency's or a partner's own account), award, or described (only described)."
+        ),
+        enum=choice_values(EvidenceLevel),
     ),
     Column("last_reviewed", "date", _("When a curator last checked the entry against its sources.")),
     Column("updated", "datetime", _("When the entry itself was last changed.")),
@@ -396,6 +425,12 @@ departments = register(
             Column("longitude", "number", _("Longitude of the city's center, decimal degrees (west is negative).")),
             Column("city_population", "integer", _("The city's population, as its cited source gives it.")),
             Column("city_population_year", "integer", _("The year the population figure describes.")),
+            Column(
+                "city_population_basis",
+                "string",
+                BASIS,
+                enum=("", *choice_values(FigureBasis)),
+            ),
             key(
                 "city_population_source",
                 _("The population's source (a key of the sources table)."),
@@ -407,6 +442,12 @@ departments = register(
                 _("The foreign-born share, worded exactly as its source states it (e.g. '36.1%')."),
             ),
             Column("foreign_born_share_year", "integer", _("The year the foreign-born share describes.")),
+            Column(
+                "foreign_born_share_basis",
+                "string",
+                BASIS,
+                enum=("", *choice_values(FigureBasis)),
+            ),
             key(
                 "foreign_born_share_source",
                 _("The foreign-born share's source (a key of the sources table)."),
@@ -498,7 +539,22 @@ sources = register(
             Column("date", "string", _("As precise as the source allows: 2009-02-25, 2009-02, 2009, or a short note.")),
             Column("url", "string", _("Web address; empty for print-only sources."), format="uri"),
             Column(
+                "copy_url",
+                "string",
+                _("A copy on a document-sharing site, when that is the only address found."),
+                format="uri",
+            ),
+            Column(
                 "kind", "string", _("Kind of source; empty if not classified."), enum=("", *choice_values(SourceKind))
+            ),
+            Column(
+                "evidence",
+                "string",
+                _(
+                    "As evidence of a practice's outcomes: evaluation (an independent study), report (an account by "
+                    "the program or a partner) or award; empty otherwise."
+                ),
+                enum=("", *choice_values(EvidenceKind)),
             ),
         ],
         rows=lambda: public_sources().order_by("key"),
@@ -521,9 +577,17 @@ facts = register(
                 enum=choice_values(FactSection),
             ),
             Column("position", "integer", _("Order within the section.")),
-            Column("year", "integer", _("For timeline entries: the year of the event.")),
+            Column("year", "integer", _("For timeline entries and facts since the report: the year of the event.")),
+            Column("date", "string", _("Since the report: the date as precisely as the source gives it.")),
+            Column(
+                "shows",
+                "string",
+                _("Since the report: what the fact shows about the program (program, recast, ended, related)."),
+                enum=("", *choice_values(FactShows)),
+            ),
             Column("heading", "string", _("For partners, people and components: the name.")),
             Column("text", "string", _("The fact, in the directory's words; names and figures exact.")),
+            Column("correction", "string", _("What an earlier version said, and which source corrected it.")),
             key(
                 "source",
                 _("The source that states it (a key of the sources table)."),
@@ -703,6 +767,214 @@ report_notes = register(
         foreign_keys=(("source", "sources", "key"),),
     )
 )
+
+
+written_policies = register(
+    Table(
+        "written_policies",
+        _("Written policies"),
+        _("Departments' policies on immigration status (general orders, executive orders, memos, stated commitments)."),
+        [
+            key(
+                "department",
+                _("The department (a key of the departments table)."),
+                source="department__slug",
+                required=True,
+            ),
+            Column("name", "string", _("The policy's name, as its source gives it."), required=True),
+            Column("kind", "string", _("The kind of policy."), enum=choice_values(PolicyKind)),
+            Column("year", "integer", _("The year it was issued.")),
+            Column("summary", "string", _("What it says, in the directory's words.")),
+            key("source", _("The source (a key of the sources table)."), source="source__key", required=True),
+            Column("position", "integer", _("Order among the department's policies.")),
+        ],
+        rows=lambda: WrittenPolicy.objects.filter(department__in=Department.objects.public()).order_by(
+            "department__slug", "position", "pk"
+        ),
+        foreign_keys=(("department", "departments", "slug"), ("source", "sources", "key")),
+    )
+)
+
+
+def published_state_entries():
+    return StateEntry.objects.published()
+
+
+def by_state_name(prefix=""):
+    """The states in the order of their names, as the states page lists them."""
+    names = sorted(State, key=lambda state: str(state.label))
+    return Case(*(When(**{f"{prefix}state": state.value}, then=Value(number)) for number, state in enumerate(names)))
+
+
+def state_page(value, row, context):
+    return context.absolute(reverse("statelaw:detail", kwargs={"code": row["state"].lower()}))
+
+
+def effects_list(value, row, context):
+    return list(value or [])
+
+
+state_laws = register(
+    Table(
+        "state_laws",
+        _("State law"),
+        _(
+            "Each state's law on local police and federal immigration enforcement today, as this directory "
+            "summarizes it (its laws, rulings, other measures and bills are in the next tables)."
+        ),
+        [
+            Column(
+                "state",
+                "string",
+                _("The state's two-letter USPS code."),
+                required=True,
+                unique=True,
+                enum=choice_values(State),
+            ),
+            Column(
+                "url",
+                "string",
+                _("The state's page in the directory."),
+                source="state",
+                convert=state_page,
+                format="uri",
+            ),
+            Column("stance", "string", _("What state law does overall."), enum=choice_values(StateLawStance)),
+            Column("summary", "string", _("The law in two or three plain sentences, in the directory's words.")),
+            Column(
+                "must", "list", _("What local police must do, one duty per item, naming the law."), convert=one_per_line
+            ),
+            Column(
+                "must_not",
+                "list",
+                _("What local police must not do, one limit per item, naming the law."),
+                convert=one_per_line,
+            ),
+            Column("checked_on", "date", _("When the state's law was last searched for.")),
+            Column("sources_through", "string", _("The date of the newest source relied on.")),
+            Column("last_reviewed", "date", _("When a curator last checked the entry against its sources.")),
+            Column("updated", "datetime", _("When the entry was last changed.")),
+        ],
+        rows=lambda: published_state_entries().order_by(by_state_name(), "pk"),
+        primary_key=("state",),
+    )
+)
+
+
+def state_law_part(name, title, description, model, columns, order):
+    return register(
+        Table(
+            name,
+            title,
+            description,
+            [
+                key("state", _("The state (a key of the state_laws table)."), source="entry__state", required=True),
+                *columns,
+                key("source", _("The source (a key of the sources table)."), source="source__key", required=True),
+                Column(
+                    "also_cited",
+                    "list",
+                    _("Other sources that say the same (keys of the sources table)."),
+                    source=joined(model.additional_sources.through, model.__name__.lower(), "source__key"),
+                )
+                if hasattr(model, "additional_sources")
+                else None,
+            ],
+            rows=lambda: model.objects.filter(entry__in=published_state_entries()).order_by(
+                by_state_name("entry__"), *order
+            ),
+            foreign_keys=(("state", "state_laws", "state"), ("source", "sources", "key")),
+        )
+    )
+
+
+def without_none(table):
+    table.columns[:] = [column for column in table.columns if column is not None]
+    return table
+
+
+EFFECTS = _("What it does to local police (keys such as bans_local_limits, requires_detainers).")
+state_law_laws = without_none(
+    state_law_part(
+        "state_law_laws",
+        _("State laws"),
+        _("The statutes behind each published state entry."),
+        Law,
+        [
+            Column("name", "string", _("The law as the sources name it."), required=True),
+            Column("short_name", "string", _("How the directory names it in a sentence, with its year.")),
+            Column("title", "string", _("Its title, if it has one.")),
+            Column("year", "string", _("The year enacted, as the sources give it.")),
+            Column("summary", "string", _("What it does, in the directory's words.")),
+            Column("status", "string", _("in_force, partly_blocked, blocked or enacted (not yet in force).")),
+            Column("status_note", "string", _("When it was signed, took effect or was blocked.")),
+            Column("effects", "list", EFFECTS, convert=effects_list),
+            Column("position", "integer", _("Order within the state.")),
+        ],
+        ["position", "pk"],
+    )
+)
+state_law_rulings = without_none(
+    state_law_part(
+        "state_law_rulings",
+        _("Court rulings"),
+        _("Court rulings on each published state's law."),
+        CourtRuling,
+        [
+            Column("case", "string", _("The case and its citation, as the sources give them."), required=True),
+            Column("court", "string", _("The court.")),
+            Column("date", "string", _("The date of the ruling, or a short note.")),
+            Column("holding", "string", _("What it held, in the directory's words.")),
+            Column("effects", "list", EFFECTS, convert=effects_list),
+            Column("position", "integer", _("Order within the state.")),
+        ],
+        ["position", "pk"],
+    )
+)
+state_law_measures = without_none(
+    state_law_part(
+        "state_law_measures",
+        _("Other measures"),
+        _("Executive orders and other measures in each published state."),
+        OtherMeasure,
+        [
+            Column("name", "string", _("The measure."), required=True),
+            Column("date", "string", _("Its date.")),
+            Column("summary", "string", _("What it does, in the directory's words.")),
+            Column("position", "integer", _("Order within the state.")),
+        ],
+        ["position", "pk"],
+    )
+)
+state_law_bills = without_none(
+    state_law_part(
+        "state_law_bills",
+        _("Bills"),
+        _("Bills in each published state that did not become law, or are pending."),
+        Bill,
+        [
+            Column("name", "string", _("The bill."), required=True),
+            Column("year", "string", _("Its year.")),
+            Column("outcome", "string", _("pending, vetoed, failed, not_enacted or unconfirmed.")),
+            Column("about", "string", _("What it would do, in the directory's words.")),
+            Column("position", "integer", _("Order within the state.")),
+        ],
+        ["position", "pk"],
+    )
+)
+
+
+def state_law_citations():
+    """Subqueries: the sources that published state-law entries cite."""
+    published = StateEntry.objects.filter(status="published")
+    found = []
+    for model in (Law, CourtRuling, OtherMeasure, Bill):
+        found.append(model.objects.filter(entry__in=published, source=OuterRef("pk")))
+        if hasattr(model, "additional_sources"):
+            link = model.additional_sources.through
+            owner = model.__name__.lower()
+            found.append(link.objects.filter(**{f"{owner}__entry__in": published}, source=OuterRef("pk")))
+    return found
 
 
 def to_text(value):

@@ -21,6 +21,7 @@ from opendata.release import latest_release, write_release
 from opendata.tables import REGISTRY
 from practices.models import Fact, Practice
 from sources.models import Source
+from statelaw.models import StateEntry
 from tests.growth import grow
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,8 @@ def test_cells_that_a_spreadsheet_would_run_stay_text(client):
     assert row["summary"].startswith("'=")
     body = download(client, "practices", format="xlsx")[1]
     sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
-    cell = next(row[15] for row in sheet.iter_rows(min_row=2) if row[0].value == "storm-lake-ia")
+    summary = [column.name for column in REGISTRY["practices"].columns].index("summary")
+    cell = next(row[summary] for row in sheet.iter_rows(min_row=2) if row[0].value == "storm-lake-ia")
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
@@ -147,19 +149,25 @@ def secrets(django_user_model):
     """Private values on published entries, and a draft: none may leave the site."""
     reviewer = django_user_model.objects.create_user("reviewer-x7q", is_staff=True)
     Practice.objects.filter(slug="storm-lake-ia").update(
-        curator_notes="SECRET-PRACTICE-NOTE", reviewed_by=reviewer, last_reviewed=timezone.localdate()
+        curator_notes="SECRET-PRACTICE-NOTE",
+        consistency_accepted="SECRET-ACCEPTED-WARNING",
+        reviewed_by=reviewer,
+        last_reviewed=timezone.localdate(),
+    )
+    StateEntry.objects.filter(state="IA").update(
+        curator_notes="SECRET-STATE-NOTE", reviewed_by=reviewer, last_reviewed=timezone.localdate()
     )
     Department.objects.filter(slug="storm-lake-ia").update(curator_notes="SECRET-DEPARTMENT-NOTE")
     Source.objects.filter(key="nlc-2011").update(curator_notes="SECRET-SOURCE-NOTE")
     draft = Practice.objects.get(slug="portland-or")
     Practice.objects.filter(pk=draft.pk).update(status=Practice.Status.DRAFT, title="SECRET-DRAFT-TITLE")
     Fact.objects.filter(practice=draft).update(text="SECRET-DRAFT-FACT")
-    return ["SECRET-", "reviewer-x7q", "curator_notes", "reviewed_by"]
+    return ["SECRET-", "reviewer-x7q", "curator_notes", "reviewed_by", "consistency_accepted"]
 
 
 def test_no_curator_field_reviewer_or_draft_ever_leaves_the_site(client, secrets, tmp_path):
     outputs = []
-    for name in ("practices", "departments", "recommendations"):
+    for name in ("practices", "departments", "recommendations", "state-laws"):
         for format in ("csv", "json", "xlsx"):
             body = download(client, name, format=format)[1]
             if format == "xlsx":
@@ -290,16 +298,15 @@ def test_the_feed_follows_publishing_and_status_changes_but_not_private_edits(cl
     assert not any("/storm-lake-ia/" in link for _title, link in feed_entries(client))
     Practice.objects.filter(pk=practice.pk).publish()
     practice.refresh_from_db()
-    practice.current_status = Practice.CurrentStatus.ENDED
-    practice.current_status_checked = timezone.localdate()
-    practice.current_status_source = Source.objects.get(key="nlc-2011")
+    practice.current_status_checked = "2026-11"
     practice.save()
     practice.summary = "A new summary."
     practice.save()
     titles = [title for title, _link in feed_entries(client)[:3]]
+    practice.refresh_from_db()
     assert titles == [
         "Updated: Community Service Officers",
-        "Status today of Community Service Officers: Ended",
+        f"Status today of Community Service Officers checked: {practice.current_status_label}",
         "New in the directory: Community Service Officers",
     ]
 
@@ -349,3 +356,15 @@ def test_structured_data_describes_practices_and_departments_and_cannot_break_ou
         re.search(r'ld\+json">(.*?)</script>', client.get("/departments/storm-lake-ia/").text, re.S).group(1)
     )
     assert data["@type"] == "Place"  # no agency named where no source confirms one
+
+
+def test_the_states_page_downloads_its_published_entries_with_its_filter(client):
+    page = client.get(reverse("statelaw:list"), {"stance": "limits_cooperation"}).text
+    assert "/data/state-laws/?stance=limits_cooperation&amp;format=csv" in page
+    rows = csv_rows(download(client, "state-laws", stance="limits_cooperation", format="csv")[1])
+    expected = StateEntry.objects.published().filter(stance="limits_cooperation").count()
+    assert len(rows) == expected > 0 and {row["stance"] for row in rows} == {"limits_cooperation"}
+    everything = json_rows(download(client, "state-laws", format="json")[1])
+    assert len(everything) == StateEntry.objects.published().count()
+    in_name_order = sorted(StateEntry.objects.published(), key=lambda entry: str(entry.get_state_display()))
+    assert [row["state"] for row in everything] == [entry.state for entry in in_name_order]
