@@ -65,6 +65,9 @@ def parse_args():
         "--page-cache", choices=["on", "off", "both"], default="both", help="measure with the page cache on, off, both"
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (and reuse it next time)")
+    parser.add_argument(
+        "--downloads-only", action="store_true", help="skip the page load; only measure the list downloads"
+    )
     return parser.parse_args()
 
 
@@ -258,6 +261,57 @@ class Gunicorn:
         self.process.wait(timeout=40)
 
 
+# The list downloads, whole (every published practice) and filtered, and how much memory they take.
+DOWNLOADS = [
+    ("practices CSV", "/data/practices/?format=csv"),
+    ("practices JSON", "/data/practices/?format=json"),
+    ("practices XLSX", "/data/practices/?format=xlsx"),
+    ("practices CSV, 1 state", "/data/practices/?format=csv&state=IA"),
+    ("departments CSV", "/data/departments/?format=csv"),
+]
+
+
+def worker_memory(server):
+    """{pid: (resident KB now, peak resident KB)} for each gunicorn worker."""
+    memory = {}
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    for pid in children:
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+        )
+        memory[pid] = (int(status["VmRSS"].split()[0]), int(status["VmHWM"].split()[0]))
+    return memory
+
+
+def measure_downloads(server):
+    """Each download once, streamed to nowhere: rows, size, time, and the serving worker's peak memory."""
+    rows = []
+    for label, path in DOWNLOADS:
+        before = worker_memory(server)
+        started = time.monotonic()
+        size, lines = 0, 0
+        with urllib.request.urlopen(f"{server.url}{path}", timeout=600) as response:
+            while chunk := response.read(1 << 16):
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+        seconds = time.monotonic() - started
+        after = worker_memory(server)
+        grown = max(after[pid][1] - before[pid][1] for pid in after if pid in before)
+        peak = max(peak for _rss, peak in after.values())
+        rows.append((label, path, size, lines, seconds, grown, peak))
+    lines = [
+        "| download | size | lines (text) | seconds | worker peak memory grew by | worker peak memory |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {label} | {size / 1_048_576:.1f} MB | {count if 'XLSX' not in label else '-'} | {seconds:.1f} "
+        f"| {grown / 1024:.1f} MB "
+        f"| {peak / 1024:.0f} MB |"
+        for label, _path, size, count, seconds, grown, peak in rows
+    ]
+    return "\n".join(lines)
+
+
 def wrk(url, clients, threads, seconds):
     output = subprocess.run(
         # As a browser asks; pages go out gzipped (the size of the HTML itself is measured apart).
@@ -358,7 +412,7 @@ def machine():
 
 def main():
     args = parse_args()
-    if not shutil.which("wrk"):
+    if not args.downloads_only and not shutil.which("wrk"):
         sys.exit("wrk is not installed (make bench installs it with apt-get).")
     scratch = Scratch(args)
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
@@ -395,6 +449,18 @@ def main():
         ]
         all_checks = []
         modes = {"on": [True], "off": [False], "both": [True, False]}[args.page_cache]
+        say("Downloading the lists (streamed; peak memory of the worker that served each)")
+        port = 20000 + secrets.randbelow(20000)
+        with open(RESULTS / "gunicorn.log", "ab") as log:
+            server = Gunicorn(production_env(scratch.url, static_root, True), args.workers, port, log, False)
+            try:
+                downloads = measure_downloads(server)
+            finally:
+                server.stop()
+        print(downloads)
+        report += ["", "## Downloads", "", downloads]
+        if args.downloads_only:
+            modes = []
         for cached in modes:
             title = "page cache on (production)" if cached else "page cache off (every request rendered)"
             say(f"Load with the {title}")
@@ -411,7 +477,8 @@ def main():
             if cached:
                 all_checks = checks
         report.insert(3, f"Load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}.")
-        report += ["", "## Targets (page cache on)", ""]
+        if modes:
+            report += ["", "## Targets (page cache on)", ""]
         report += [f"- {'met   ' if ok else 'MISSED'} {name} ({value})" for name, ok, value in all_checks]
         output = "\n".join(report)
         print("\n" + output)

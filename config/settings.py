@@ -118,10 +118,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "import_export",
+    "ninja",
     # The directory's apps, each importing only those above it.
     "curation",
     "sources",
@@ -132,6 +134,8 @@ INSTALLED_APPS = [
     "corrections",
     "maps",
     "compare",
+    "opendata",
+    "api",
     "pagecache",
     "tools",
 ]
@@ -255,6 +259,12 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Open data: where `manage.py release_dataset` writes the dataset releases that /data/ offers (on several
+# servers, a shared folder, or run the command on each), and the site's public address for the
+# links inside a release (the site's pages use the address they were asked for).
+DATA_RELEASES_DIR = Path(os.environ.get("DJANGO_DATA_RELEASES_DIR") or BASE_DIR / "releases")
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
 
 # Curation: a practice not reviewed for this many days shows under "needs review" in the admin.
 REVIEW_MAX_AGE_DAYS = env_int("REVIEW_MAX_AGE_DAYS", 365)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("corrections.urls")),
     path("", include("compare.urls")),
+    path("", include("opendata.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
 ]

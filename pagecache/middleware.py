@@ -12,8 +12,15 @@ drafts, always carry a session cookie, so they never get or fill it. A response 
 if it is a plain 200 that sets no cookie and holds nothing that belongs to one request (a CSRF
 token or a CSP nonce). Hits are answered here, before the session, CSRF, auth and messages
 middleware and the view; the middleware above this one (security headers, CSP) still runs.
+
+HTTP caching follows the same version. Every such 200 (streamed downloads too) gets
+``Cache-Control: public, no-cache`` (a browser or proxy may keep it but must ask again before each
+use), an ETag made from the cache key (so it changes with every edit, and every day, since pages
+print today's date), and a Last-Modified date; a request whose If-None-Match or If-Modified-Since
+still matches is answered 304. Pages for a visitor with a session get ``private, no-cache``.
 """
 
+import datetime
 import hashlib
 import logging
 import re
@@ -22,8 +29,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags
 
 from config.middleware import service_unavailable
 
@@ -35,6 +45,10 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware decides
 # Longer query strings are served but not cached: no link on the site is that long.
 MAX_QUERY_STRING = 1000
 MARK = "cache_public_page"
+# A date has whole seconds, and a transaction may commit a little after its writing statement set
+# the time: Last-Modified is only given (and If-Modified-Since only believed) once the last change
+# is this old. Until then the ETag alone decides, which tells every edit apart.
+LAST_MODIFIED_SETTLE = datetime.timedelta(seconds=60)
 
 
 def cache_public_page(view):
@@ -48,10 +62,16 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_ENABLED or not cacheable_request(request):
+        if not settings.PAGE_CACHE_ENABLED or not public_view(request):
             return self.get_response(request)
+        if not cacheable_request(request):
+            response = self.get_response(request)
+            if personal_request(request) and "Cache-Control" not in response:
+                # Perhaps a curator's preview of a draft: no shared cache may keep it.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
         try:
-            version = current_version()
+            version, changed = current_version(with_changed=True)
         except DatabaseError as error:
             logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error)
             return service_unavailable()
@@ -59,22 +79,21 @@ class PublicPageCacheMiddleware:
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
+        elif page_etag(key) in parse_etags(request.headers.get("If-None-Match", "")):
+            # Only a 200 of this address, at this version and day, carried that ETag: the client's copy
+            # is current, and a download (never cached whole) need not be written to say so.
+            return not_modified(key, changed)
+        else:
+            response = self.get_response(request)
+            if cacheable_response(request, response):
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+        if not shareable_response(request, response):
             return response
-        response = self.get_response(request)
-        if cacheable_response(request, response):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
-        return response
+        return answer_conditionally(request, response, key, changed)
 
 
-def cacheable_request(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
-    # A session may be a signed-in curator's; a messages cookie means "show this visitor a notice".
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
-        return False
-    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
-        return False
+def public_view(request):
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -82,11 +101,24 @@ def cacheable_request(request):
     return getattr(match.func, MARK, False)
 
 
-def cacheable_response(request, response):
+def personal_request(request):
+    # A session may be a signed-in curator's; a messages cookie means "show this visitor a notice".
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
+
+
+def cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not personal_request(request)
+        and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
+    )
+
+
+def shareable_response(request, response):
+    """The same for every anonymous visitor: a plain 200 with nothing of this one request in it."""
     cache_control = set(response.get("Cache-Control", "").replace(",", " ").split())
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not {"private", "no-store", "no-cache"} & cache_control
         # A nonce or a CSRF token in the page belongs to this one request.
@@ -95,9 +127,58 @@ def cacheable_response(request, response):
     )
 
 
+def cacheable_response(request, response):
+    return shareable_response(request, response) and not response.streaming
+
+
+def page_etag(key):
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
+def add_validators(response, key, changed):
+    response["ETag"] = page_etag(key)
+    last_modified = last_modified_date(changed)
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_cache_control(response, public=True, no_cache=True)
+    return last_modified
+
+
+def not_modified(key, changed):
+    response = HttpResponseNotModified()
+    add_validators(response, key, changed)
+    # As the full answers vary (GZipMiddleware, and the session for pages that read it).
+    patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
+    return response
+
+
+def answer_conditionally(request, response, key, changed):
+    """Add the validators and Cache-Control; a 304 instead when the client's copy is still current."""
+    last_modified = add_validators(response, key, changed)
+    # A 304 replaces the response unsent and unclosed: closing it would signal the request's end twice.
+    # (An unstarted download's generator holds nothing; a spooled file closes when collected.)
+    return get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=int(last_modified.timestamp()) if last_modified else None,
+        response=response,
+    )
+
+
+def last_modified_date(changed, now=None):
+    """When the page last changed: the last edit, or midnight if later (pages print today's date)."""
+    if changed is None:
+        return None
+    now = now or timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    last_modified = max(changed, midnight).replace(microsecond=0)
+    return last_modified if now - max(changed, midnight) >= LAST_MODIFIED_SETTLE else None
+
+
 def page_key(request, version):
     # As LocaleMiddleware and GZipMiddleware, further down, will choose them.
     language = translation.get_language_from_request(request)
     encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
     address = hashlib.sha256(f"{language} {encoding} {request.build_absolute_uri()}".encode()).hexdigest()
-    return f"page:{version}:{address}"
+    # Pages print today's date ("Printed on", a citation's access date): a new day, a new page.
+    return f"page:{version}:{timezone.localdate().isoformat()}:{address}"

@@ -1,4 +1,8 @@
+import datetime
+
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 class ContentVersion(models.Model):
@@ -11,6 +15,9 @@ class ContentVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
+    # When the version last changed (the writing statement's clock, never going back): the
+    # Last-Modified date of public pages. Empty until the first write after migrating.
+    changed = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="content_version_single_row")]
@@ -19,16 +26,25 @@ class ContentVersion(models.Model):
         return str(self.version)
 
 
-VERSION_QUERY = f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id = 1"
+VERSION_QUERY = f"SELECT version, changed FROM {ContentVersion._meta.db_table} WHERE id = 1"
 
 
-def current_version(using=DEFAULT_DB_ALIAS):
+def current_version(using=DEFAULT_DB_ALIAS, with_changed=False):
     """The version of public content as committed now: one single-row read by primary key.
 
     Every cached page pays for this, so it is plain SQL (the ORM would cost more than the query).
     Django's own connection health check (CONN_HEALTH_CHECKS) runs before it on a reused connection.
+    With ``with_changed``, (version, when it last changed as an aware datetime or None).
     """
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    with connection.cursor() as cursor:
         cursor.execute(VERSION_QUERY)
         row = cursor.fetchone()
-    return row[0] if row else None
+    version, changed = row if row else (None, None)
+    if not with_changed:
+        return version
+    if isinstance(changed, str):  # SQLite hands back the stored text
+        changed = parse_datetime(changed)
+    if changed is not None and timezone.is_naive(changed):
+        changed = timezone.make_aware(changed, datetime.UTC)
+    return version, changed

@@ -7,7 +7,8 @@ with every writing statement, so even a page rendered in the middle of a transac
 served after the next write. On PostgreSQL one statement-level trigger per table takes the
 next value of a sequence (sequences never go back, even when a transaction is rolled back);
 on SQLite, which only has row triggers, three row triggers per table set a random 64-bit
-version.
+version. Both also record when the version changed, never earlier than the time already recorded,
+for the Last-Modified date of public pages.
 """
 
 from django.apps import apps
@@ -27,13 +28,16 @@ SEQUENCE = f"{TRIGGER}_seq"
 POSTGRESQL_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, nextval('{SEQUENCE}'))
-    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+    INSERT INTO {VERSION_TABLE} (id, version, changed) VALUES (1, nextval('{SEQUENCE}'), clock_timestamp())
+    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version,
+        changed = GREATEST({VERSION_TABLE}.changed, EXCLUDED.changed);
     RETURN NULL;
 END
 $$
 """
 SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
+# UTC, in the text form Django stores datetimes in on SQLite (so that max() compares them rightly).
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
 
 def watched_tables():
@@ -94,8 +98,9 @@ def install_triggers(using=DEFAULT_DB_ALIAS, **kwargs):
                 for event in SQLITE_EVENTS:
                     cursor.execute(
                         f"CREATE TRIGGER {quote(sqlite_trigger(table, event))} AFTER {event} ON {quote(table)} "
-                        f"BEGIN INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, random()) "
-                        "ON CONFLICT (id) DO UPDATE SET version = excluded.version; END"
+                        f"BEGIN INSERT INTO {VERSION_TABLE} (id, version, changed) VALUES (1, random(), {SQLITE_NOW}) "
+                        "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+                        "changed = max(coalesce(changed, excluded.changed), excluded.changed); END"
                     )
     ContentVersion.objects.using(using).get_or_create(pk=1)
 
