@@ -17,14 +17,17 @@ middleware and the view; the middleware above this one (security headers, CSP) s
 import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from config import db_waits
 from config.middleware import service_unavailable
 
 from .models import current_version
@@ -35,6 +38,9 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware decides
 # Longer query strings are served but not cached: no link on the site is that long.
 MAX_QUERY_STRING = 1000
 MARK = "cache_public_page"
+# When the content version cannot be read, pages are served as last cached (see ContentVersionReader).
+STALE_RETRY_SECONDS = 5
+LAST_VERSION_KEY = "pagecache:last-version"
 
 
 def cache_public_page(view):
@@ -46,20 +52,21 @@ def cache_public_page(view):
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.versions = ContentVersionReader()
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or not cacheable_request(request):
             return self.get_response(request)
-        try:
-            version = current_version()
-        except DatabaseError as error:
-            logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error)
+        version, fresh = self.versions.read()
+        if version is None:
             return service_unavailable()
         key = page_key(request, version)
         response = cache.get(key)
         if response is not None:
-            response["X-Page-Cache"] = "hit"
+            response["X-Page-Cache"] = "hit" if fresh else "stale"
             return response
+        if not fresh:
+            return service_unavailable()
         response = self.get_response(request)
         if cacheable_response(request, response):
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
@@ -67,9 +74,47 @@ class PublicPageCacheMiddleware:
         return response
 
 
+class ContentVersionReader:
+    """The committed content version, or, while the database cannot tell it, the last one seen.
+
+    A database that does not answer within DATABASE_HEALTH_CHECK_TIMEOUT leaves visitors the pages as
+    they were cached at the last version this worker (or, with Redis, any worker) read: nothing can be
+    saved while the database is down, so they are at most as stale as the edits committed between that
+    read and the outage, and they last until they leave the cache (DJANGO_PAGE_CACHE_SECONDS). For
+    STALE_RETRY_SECONDS after a failure the database is not asked again, so an outage costs one wait per
+    worker every few seconds instead of one per visit.
+    """
+
+    def __init__(self):
+        self.last_version = None
+        self.unreadable_until = 0.0
+
+    def read(self):
+        """(version, fresh): fresh is False when the version is the last one seen, not the database's."""
+        if time.monotonic() >= self.unreadable_until:
+            try:
+                with db_waits.at_most(settings.DATABASE_HEALTH_CHECK_TIMEOUT):
+                    version = current_version()
+            except DatabaseError as error:
+                logger.warning("Content version unreadable; serving cached pages as they are: %s", error)
+                self.unreadable_until = time.monotonic() + STALE_RETRY_SECONDS
+            else:
+                if version != self.last_version:
+                    self.last_version = version
+                    cache.set(LAST_VERSION_KEY, version, settings.PAGE_CACHE_SECONDS)
+                return version, True
+        if self.last_version is None:
+            self.last_version = cache.get(LAST_VERSION_KEY)
+        return self.last_version, False
+
+
 def cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False  # answered 400 further down
     # A session may be a signed-in curator's; a messages cookie means "show this visitor a notice".
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         return False

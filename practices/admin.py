@@ -27,7 +27,6 @@ from .resources import PracticeResource
 @admin.register(PracticeKind)
 class PracticeKindAdmin(CurationAdmin):
     list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -35,7 +34,6 @@ class PracticeKindAdmin(CurationAdmin):
 @admin.register(StrategyArea)
 class StrategyAreaAdmin(CurationAdmin):
     list_display = ["name", "is_nlc_area", "position"]
-    list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["goal_source"]

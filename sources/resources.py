@@ -7,5 +7,5 @@ class SourceResource(DirectoryResource):
     class Meta:
         model = Source
         import_id_fields = ["key"]
-        fields = ["key", "title", "publisher", "author", "date", "url", "kind", "curator_notes"]
+        fields = ["key", "version", "title", "publisher", "author", "date", "url", "kind", "curator_notes"]
         export_order = fields
