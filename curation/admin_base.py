@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import forms
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
@@ -220,7 +221,7 @@ class ConfirmImportForm(forms.ConfirmImportForm):
 
     def clean_import_file_name(self):
         name = upload_name_from(self.cleaned_data["import_file_name"], self.user, self.model)
-        if name is None:
+        if name is None or not PreviewFileStorage(name=name).exists():
             raise ValidationError(
                 _("This preview has expired or was not made for you. Upload the file again to see a new one.")
             )
@@ -236,7 +237,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     upload is removed once confirmed, cancelled, refused or abandoned.
     """
 
-    formats = [SafeCSV, SafeXLSX]
+    import_formats = [SafeCSV, SafeXLSX]
+    export_formats = [CSV, XLSX]
     import_template_name = "admin/curation/import.html"
     import_form_class = ImportForm
     confirm_form_class = ConfirmImportForm
@@ -273,8 +275,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         response = super().import_action(request, **kwargs)
         # A preview that cannot be confirmed (refused file, bad rows) needs its upload no more.
         context = getattr(response, "context_data", None) or {}
-        upload = context.get("form") and getattr(context["form"], "cleaned_data", {}).get("import_file")
-        stored = getattr(upload, "tmp_storage_name", None)
+        stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
         if stored and "confirm_form" not in context:
             PreviewFileStorage(name=stored).remove()
         return response

@@ -83,7 +83,16 @@ def table(headers, rows):
 
 
 class SafeCSV(CSV):
-    """CSV, read row by row with Python's csv module, within the row and column limits."""
+    """CSV, read row by row with Python's csv module, within the row and column limits.
+
+    Read from its stored file as bytes and decoded here, so a file in another encoding gets a clear
+    answer instead of failing inside django-import-export."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
@@ -215,6 +224,9 @@ class PreviewFileStorage(TempFolderStorage):
 
     def save(self, data):
         self.save_chunks([data if isinstance(data, bytes) else data.encode(self.encoding or "utf-8")])
+
+    def exists(self):
+        return Path(self.get_full_path()).is_file()
 
     def remove(self):
         if self.name:
