@@ -28,7 +28,6 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from config import db_waits
-from config.middleware import service_unavailable
 
 from .models import current_version
 
@@ -59,14 +58,16 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         version, fresh = self.versions.read()
         if version is None:
-            return service_unavailable()
+            return self.get_response(request)
         key = page_key(request, version)
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit" if fresh else "stale"
             return response
         if not fresh:
-            return service_unavailable()
+            # Not cached: the view tries the database itself (its waits are bounded; the 503 page if it
+            # does not answer), and what it renders is not stored under a version that may be old.
+            return self.get_response(request)
         response = self.get_response(request)
         if cacheable_response(request, response):
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
@@ -78,7 +79,8 @@ class ContentVersionReader:
     """The committed content version, or, while the database cannot tell it, the last one seen.
 
     A database that does not answer within DATABASE_HEALTH_CHECK_TIMEOUT leaves visitors the pages as
-    they were cached at the last version this worker (or, with Redis, any worker) read: nothing can be
+    they were cached at the last version this worker (or, with Redis, any worker) read (pages not in
+    the cache are left to the view, which gives the 503 page if the database is down): nothing can be
     saved while the database is down, so they are at most as stale as the edits committed between that
     read and the outage, and they last until they leave the cache (DJANGO_PAGE_CACHE_SECONDS). For
     STALE_RETRY_SECONDS after a failure the database is not asked again, so an outage costs one wait per
@@ -90,7 +92,7 @@ class ContentVersionReader:
         self.unreadable_until = 0.0
 
     def read(self):
-        """(version, fresh): fresh is False when the version is the last one seen, not the database's."""
+        """(version, fresh): fresh is False when the version is the last one seen (or None), not the database's."""
         if time.monotonic() >= self.unreadable_until:
             try:
                 with db_waits.at_most(settings.DATABASE_HEALTH_CHECK_TIMEOUT):
