@@ -53,6 +53,13 @@ def check_upload_size(upload):
         )
 
 
+def too_many_rows():
+    return ImportRefused(
+        _("The file has more than %(limit)d rows; the import takes at most %(limit)d at a time. Split it.")
+        % {"limit": max_rows()}
+    )
+
+
 def table(headers, rows):
     """A tablib Dataset from a header and rows, after the checks every format shares."""
     headers = ["" if header is None else str(header) for header in headers]
@@ -68,16 +75,16 @@ def table(headers, rows):
     dataset = Dataset(headers=headers)
     width = len(headers)
     for number, row in enumerate(rows, start=2):
+        if number > 2 * max_rows() + 100:
+            # Blank lines are skipped, but not without end: a sheet can place one cell a million rows down.
+            raise too_many_rows()
         row = list(row)
         if all(value is None or value == "" for value in row):
             continue  # blank lines, often left at the end of a sheet
         if any(value not in (None, "") for value in row[width:]):
             raise ImportRefused(_("Row %(row)d has values to the right of the last named column.") % {"row": number})
         if len(dataset) >= max_rows():
-            raise ImportRefused(
-                _("The file has more than %(limit)d rows; the import takes at most %(limit)d at a time. Split it.")
-                % {"limit": max_rows()}
-            )
+            raise too_many_rows()
         dataset.append((row + [None] * width)[:width])
     return dataset
 

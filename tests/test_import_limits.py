@@ -67,17 +67,33 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(curator_clie
     assert stored_files(upload_folder) == []
 
 
-def test_an_xlsx_declaring_a_huge_sheet_is_refused_before_its_rows_are_read(curator_client, upload_folder):
+FAR_CELL = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+
+
+def with_a_far_cell(dimension):
+    """A few KB that openpyxl would unfold into a sheet of 1,048,576 x 16,384 cells (3 GB in 25 s)."""
     data = xlsx(SMALL_SHEET)
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert b'<dimension ref="A1:C2" />' in sheet
-    bogus = rewritten(data, **{"xl/worksheets/sheet1.xml": sheet.replace(b"A1:C2", b"A1:XFD1048576")})
+    sheet = sheet.replace(b"A1:C2", dimension).replace(b"</sheetData>", FAR_CELL)
+    return rewritten(data, **{"xl/worksheets/sheet1.xml": sheet})
+
+
+def test_an_xlsx_declaring_a_huge_sheet_is_refused_before_its_rows_are_read(curator_client, upload_folder):
+    bogus = with_a_far_cell(b"A1:XFD1048576")
     assert len(bogus) < 10_000
     started = time.monotonic()
     response = upload(curator_client, Practice, bogus, XLSX_FORMAT, "bogus.xlsx")
     refused(response, "The sheet says it is 1048576 rows by 16384 columns")
     assert time.monotonic() - started < 5
     assert stored_files(upload_folder) == []
+
+
+def test_an_xlsx_hiding_a_far_cell_behind_a_small_dimension_is_refused_while_read(curator_client):
+    started = time.monotonic()
+    response = upload(curator_client, Practice, with_a_far_cell(b"A1:C2"), XLSX_FORMAT, "liar.xlsx")
+    refused(response, "the import takes at most 500 at a time")
+    assert time.monotonic() - started < 5
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(curator_client, settings):
