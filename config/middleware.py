@@ -1,10 +1,13 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+from config import db_waits
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ class HealthCheckMiddleware:
         if request.path_info not in ("/healthz", "/healthz/"):
             return self.get_response(request)
         try:
-            with connection.cursor() as cursor:
+            with db_waits.at_most(settings.DATABASE_HEALTH_CHECK_TIMEOUT), connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
         except DatabaseError as error:

@@ -7,8 +7,10 @@ Content-Security-Policy); `manage.py check --deploy` stays silent with the produ
 """
 
 import base64
+import datetime
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,11 +22,23 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name, default=False):
+    """An on/off setting. Anything but the words below stops the start: a typo must never read as "off"."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be {', '.join(TRUE_WORDS)} (on) or {', '.join(FALSE_WORDS)} (off), not {value!r}."
+    )
 
 
 def env_list(name):
@@ -39,6 +53,20 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_seconds(name, default):
+    """A positive duration in seconds, fractions allowed (0.25)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = None
+    if seconds is None or not 0 < seconds < 86400:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, not {value!r}.")
+    return seconds
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -124,6 +152,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "ninja",
+    "axes",
     # The directory's apps, each importing only those above it.
     "curation",
     "sources",
@@ -164,6 +193,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page (status 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,10 +225,31 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Every wait on PostgreSQL is bounded, so a database that stops answering gives visitors the 503 page
+# within seconds instead of hanging every worker (config/postgresql/ and config/db_waits.py).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+# Web requests only (commands such as migrate may run longer statements): the server cancels a
+# statement after this long, and the worker gives up one second later if no answer came at all.
+DATABASE_STATEMENT_TIMEOUT = env_seconds("DATABASE_STATEMENT_TIMEOUT", 5)
+# The server ends a web worker's session that sits this long inside a transaction without a statement.
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_seconds("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", 30)
+# Reusing a kept connection first checks it with a query bounded by this many seconds; so is /healthz,
+# and the page cache's read of the content version.
+DATABASE_HEALTH_CHECK_TIMEOUT = env_seconds("DATABASE_HEALTH_CHECK_TIMEOUT", 1.5)
+# TCP: data the server's machine does not acknowledge for this long breaks the connection (Linux).
+DATABASE_TCP_USER_TIMEOUT = env_seconds("DATABASE_TCP_USER_TIMEOUT", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend with bounded waits (see config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     database_options = DATABASES["default"].setdefault("OPTIONS", {})
     # Give up on an unreachable server quickly: the visitor gets the 503 page, not a hung worker.
-    database_options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
+    database_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    # A silent network (a host gone, a cable cut) is noticed by the kernel within seconds.
+    database_options.setdefault("keepalives", 1)
+    database_options.setdefault("keepalives_idle", 5)
+    database_options.setdefault("keepalives_interval", 2)
+    database_options.setdefault("keepalives_count", 3)
+    database_options.setdefault("tcp_user_timeout", int(DATABASE_TCP_USER_TIMEOUT * 1000))
     if env_bool("DATABASE_POOL"):
         # psycopg's pool instead of one persistent connection per worker (Django requires
         # CONN_MAX_AGE = 0 with it). Each gunicorn worker process holds its own pool.
@@ -223,8 +275,14 @@ def cache_from_url(url):
             "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 1000)},
         }
     if scheme in ("redis", "rediss", "unix"):
-        # Shared by every worker and server; needs the redis package (in requirements.txt).
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Shared by every worker and server; needs the redis package (in requirements.txt). A Redis that
+        # is down or stops answering is a cache that misses, after a short wait (config/cache.py).
+        timeout = env_seconds("DJANGO_CACHE_SOCKET_TIMEOUT", 0.25)
+        return {
+            "BACKEND": "config.cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with locmem://, redis:// or dummy://, not {url!r}.")
@@ -271,8 +329,44 @@ REVIEW_MAX_AGE_DAYS = env_int("REVIEW_MAX_AGE_DAYS", 365)
 if REVIEW_MAX_AGE_DAYS < 1:
     raise ImproperlyConfigured(f"REVIEW_MAX_AGE_DAYS must be at least 1, not {REVIEW_MAX_AGE_DAYS}.")
 
-# The public correction form takes at most this many suggestions an hour, from everyone together.
+# The public correction form takes at most this many suggestions an hour, from everyone together,
+# and at most CORRECTIONS_PER_CLIENT from one client (told apart by a keyed hash of its address).
 CORRECTIONS_PER_HOUR = env_int("DJANGO_CORRECTIONS_PER_HOUR", 30)
+CORRECTIONS_PER_CLIENT = env_int("DJANGO_CORRECTIONS_PER_CLIENT", 5)
+
+# How many reverse proxies in front of gunicorn append the address they saw to X-Forwarded-For
+# (1 for the nginx of the README); 0 when clients connect to gunicorn directly. Per-client limits
+# (sign-in, corrections) read the client's address through it (config/clients.py).
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+
+# Admin sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins for one account,
+# or from one client, further attempts are refused without checking the password until
+# SIGNIN_LOCKOUT_MINUTES have passed or a superuser unlocks (admin: Axes › Access attempts, or
+# `manage.py axes_reset_username NAME`). Failed attempts are kept, with their address, only that long.
+AXES_FAILURE_LIMIT = env_int("DJANGO_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "config.signin.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are not logged with addresses; the history and admin log record who changed what.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out attempt is refused before any password hashing.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Spreadsheet imports (curation/spreadsheets.py, curation/imports.py): files larger than this are refused
+# before they are read, XLSX files whose parts unpack to more than IMPORT_MAX_UNPACKED_MB before they are
+# parsed, and sheets with more rows or columns than these.
+IMPORT_MAX_UPLOAD_MB = env_int("DJANGO_IMPORT_MAX_UPLOAD_MB", 5)
+IMPORT_MAX_UNPACKED_MB = env_int("DJANGO_IMPORT_MAX_UNPACKED_MB", 20)
+IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 500)
+IMPORT_MAX_COLUMNS = 100
+# Where previews keep uploaded files until they are confirmed or cancelled (a folder of their own).
+IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR") or Path(tempfile.gettempdir()) / "practices-imports")
 
 # Spreadsheet imports run in one transaction: a file with any bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -284,4 +378,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; lockouts come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

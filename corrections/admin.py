@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from curation.admin_base import CurationAdmin
+
 from .models import CorrectionSuggestion
 
 
 @admin.register(CorrectionSuggestion)
-class CorrectionSuggestionAdmin(admin.ModelAdmin):
+class CorrectionSuggestionAdmin(CurationAdmin):
     list_display = ["__str__", "page", "practice", "status", "created"]
     list_filter = ["status"]
     list_select_related = ["practice"]

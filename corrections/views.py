@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from config.clients import client_key
 from practices.models import Practice
 
 from .forms import CorrectionSuggestionForm
@@ -13,7 +14,8 @@ def suggest_correction(request):
     status = 200
     if request.method == "POST":
         form = CorrectionSuggestionForm(request.POST)
-        if not CorrectionSuggestion.objects.accepting_more():
+        sender = client_key(request, "corrections")
+        if not CorrectionSuggestion.objects.accepting_more(sender):
             form.add_error(
                 None,
                 _(
@@ -25,7 +27,9 @@ def suggest_correction(request):
         if form.is_valid():
             suggestion = form.save(commit=False)
             suggestion.practice = practice_at(suggestion.page)
+            suggestion.client_key = sender
             suggestion.save()
+            CorrectionSuggestion.objects.forget_old_clients()
             messages.success(request, _("Thank you. The curators will check your suggestion against a source."))
             return redirect(suggestion.page or "about")
     else:

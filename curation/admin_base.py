@@ -1,18 +1,32 @@
 """Admin building blocks for curation: history with revert, the lost-update guard, spreadsheets, action messages."""
 
-from django import forms
+import copy
+
+from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export import forms
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .history import links_as_of, links_recorded_once
+from .imports import (
+    ImportRefused,
+    PreviewFileStorage,
+    SafeCSV,
+    SafeXLSX,
+    check_upload_size,
+    sign_upload_name,
+    upload_name_from,
+)
 from .versions import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
 
 
@@ -52,7 +66,7 @@ class CurationAdmin(SimpleHistoryAdmin):
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
-        if self.form is forms.ModelForm:
+        if self.form is django_forms.ModelForm:
             if issubclass(model, VersionedModel):
                 self.form = VersionedModelForm
             elif getattr(model, "version_entry", None):
@@ -95,9 +109,47 @@ class CurationAdmin(SimpleHistoryAdmin):
         return RevertForm
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The revert form checks the version like the change form; the check locks the row until commit.
+        """An earlier version of an entry: a form that reverts to it, for those who may change the entry.
+
+        django-simple-history's own view only asks for the right to view, and saves what it is sent.
+        Here a revert needs the right to change (and to add, for an entry deleted since); others see
+        the version read-only. The revert form checks the version like the change form; the check locks
+        the row until commit.
+        """
+        may_revert = self.may_revert(request, unquote(object_id))
+        if request.method not in ("GET", "HEAD") and not may_revert:
+            raise PermissionDenied
+        model_admin = self
+        if not may_revert:
+            request.curation_read_only = True
+            # Read-only fields have no inputs to fill in from others (this admin is shared by every request).
+            model_admin = copy.copy(self)
+            model_admin.prepopulated_fields = {}
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return super(CurationAdmin, model_admin).history_form_view(request, object_id, version_id, extra_context)
+
+    def may_revert(self, request, object_id):
+        entry = self.model._base_manager.filter(pk=object_id).first()
+        if entry is None:
+            return self.has_add_permission(request) and self.has_change_permission(request)
+        return self.has_change_permission(request, entry)
+
+    def revert_disabled(self, request, obj=None):
+        return getattr(request, "curation_read_only", False) or super().revert_disabled(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not getattr(request, "curation_read_only", False):
+            return readonly
+        # Every field of the form, read-only (Django's change view does the same for readers).
+        request.curation_read_only = False
+        try:
+            every = flatten_fieldsets(self.get_fieldsets(request, obj))
+        finally:
+            request.curation_read_only = True
+        # The form's own extra fields ("mark as reviewed", the version it carries) go too.
+        every += [name for name in self.form.declared_fields if name not in every]
+        return [*readonly, *(name for name in every if name not in readonly)]
 
     def save_related(self, request, form, formsets, change):
         with links_recorded_once(form.instance):
@@ -150,18 +202,106 @@ class VersionedInline:
         return fields
 
 
-class SpreadsheetAdminMixin(ImportExportMixin):
-    """CSV and XLSX export and import, with django-import-export's dry-run preview before anything is saved."""
+class ImportForm(forms.ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_upload_size(upload)
+        except ImportRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+        return upload
 
-    formats = [CSV, XLSX]
+
+class ConfirmImportForm(forms.ConfirmImportForm):
+    """The confirmation: it names the preview's upload by a token signed for this curator and model."""
+
+    def __init__(self, *args, user=None, model=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.model = user, model
+
+    def clean_import_file_name(self):
+        name = upload_name_from(self.cleaned_data["import_file_name"], self.user, self.model)
+        if name is None or not PreviewFileStorage(name=name).exists():
+            raise ValidationError(
+                _("This preview has expired or was not made for you. Upload the file again to see a new one.")
+            )
+        return name
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """CSV and XLSX export and import, with django-import-export's dry-run preview before anything is saved.
+
+    Import and export need the right to change the entries (an export carries the versions an import
+    checks); an upload is refused before it is read if it is too large or not a sane spreadsheet
+    (curation/imports.py); the confirmation accepts only the file its preview stored, and every stored
+    upload is removed once confirmed, cancelled, refused or abandoned.
+    """
+
+    import_formats = [SafeCSV, SafeXLSX]
+    export_formats = [CSV, XLSX]
     import_template_name = "admin/curation/import.html"
+    import_form_class = ImportForm
+    confirm_form_class = ConfirmImportForm
+    tmp_storage_class = PreviewFileStorage
 
     def has_import_permission(self, request):
         # An import adds and changes entries, so it needs both rights.
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def has_export_permission(self, request):
-        return self.has_view_or_change_permission(request)
+        return self.has_change_permission(request)
+
+    def get_import_context_data(self, **kwargs):
+        limits = {"size": settings.IMPORT_MAX_UPLOAD_MB, "rows": settings.IMPORT_MAX_ROWS}
+        return {**super().get_import_context_data(**kwargs), "import_limits": limits}
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        PreviewFileStorage.remove_abandoned()
+        encoding = None if input_format.is_binary() else self.from_encoding
+        storage = PreviewFileStorage(read_mode=input_format.get_read_mode(), encoding=encoding)
+        storage.save_chunks(import_file.chunks())
+        return storage
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, ImportRefused):
+            form.add_error("import_file", str(error))
+        else:
+            form.add_error(
+                "import_file",
+                _("This file could not be read as the format chosen. Choose CSV or XLSX as the file was saved."),
+            )
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # A preview that cannot be confirmed (refused file, bad rows) needs its upload no more.
+        context = getattr(response, "context_data", None) or {}
+        stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if stored and "confirm_form" not in context:
+            PreviewFileStorage(name=stored).remove()
+        return response
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form), "user": request.user, "model": self.model}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if initial.get("import_file_name"):
+            initial["import_file_name"] = sign_upload_name(initial["import_file_name"], request.user, self.model)
+        return initial
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        name = confirm_form.cleaned_data["import_file_name"] if confirm_form.is_valid() else None
+        try:
+            if name and "cancel" in request.POST:
+                messages.info(request, _("Import cancelled; nothing was imported."))
+                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return super().process_import(request, **kwargs)
+        finally:
+            if name:
+                PreviewFileStorage(name=name).remove()
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -10,6 +10,8 @@ The page cache does not rely on this: database triggers (pagecache/triggers.py) 
 raw SQL included.
 """
 
+from contextlib import ExitStack, contextmanager
+
 from django.db import models
 from django.dispatch import Signal
 
@@ -40,3 +42,25 @@ class ContentQuerySet(models.QuerySet):
         if objs:
             bulk_changed.send(sender=self.model, pks=[obj.pk for obj in objs], fields=set(fields), using=self.db)
         return rows
+
+
+# Context managers that batch what they keep derived from content (practices' search text), registered
+# by the apps that keep it: a lower app cannot import them.
+_batchers = []
+
+
+def batch_rebuilds_with(batcher):
+    """Register ``batcher()``, a context manager inside which its app rebuilds once, at the end."""
+    if batcher not in _batchers:
+        _batchers.append(batcher)
+
+
+@contextmanager
+def rebuilds_batched():
+    """Inside, whatever is derived from content is rebuilt once, at the end, for every row written,
+    instead of after each write: a spreadsheet import of many rows costs one rebuild. The rebuild runs
+    when the block ends without an error, so inside the transaction around it."""
+    with ExitStack() as stack:
+        for batcher in _batchers:
+            stack.enter_context(batcher())
+        yield

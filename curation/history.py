@@ -6,16 +6,26 @@ bulk (the seed's first record of each entry) get them here, and the revert form 
 """
 
 from contextlib import contextmanager
+from functools import cache
+
+
+@cache
+def history_model(model):
+    """``model``'s table of historical records (or None). Read once: each ``model.history`` builds a new
+    manager class, which costs milliseconds, and saves ask for it several times each."""
+    manager = getattr(model._meta, "simple_history_manager_attribute", None)
+    return getattr(model, manager).model if manager else None
 
 
 def link_fields(model):
     """The many-to-many fields whose links each historical record of ``model`` keeps."""
-    return list(getattr(model.history.model, "_history_m2m_fields", []))
+    return list(getattr(history_model(model), "_history_m2m_fields", []))
 
 
+@cache
 def link_history_model(model, field):
     """The table of links as they were, one row per link per historical record."""
-    return getattr(model.history.model, field.name).model
+    return getattr(history_model(model), field.name).model
 
 
 def record_current_links(model, records):
@@ -61,8 +71,9 @@ def links_recorded_once(instance):
     finally:
         del instance.skip_history_when_saving
     model = type(instance)
-    fields = link_fields(model) if hasattr(model, "history") else []
-    record = model.history.filter(id=instance.pk).order_by("-history_id").first() if fields else None
+    fields = link_fields(model) if history_model(model) else []
+    records = history_model(model)._default_manager if fields else None
+    record = records.filter(id=instance.pk).order_by("-history_id").first() if fields else None
     if record is not None:
         for field in fields:
             link_history_model(model, field).objects.filter(history=record).delete()

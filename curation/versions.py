@@ -75,7 +75,7 @@ class Conflict:
     parts: list = field(default_factory=list)  # labels of child rows that changed
     fields_known: bool = True
 
-    def message(self, verbose_name):
+    def message(self, verbose_name, advice=None):
         when = formats.date_format(timezone.localtime(self.when), "DATETIME_FORMAT") if self.when else None
         lines = [
             _("%(who)s saved a change to this %(thing)s (%(when)s) after you opened it.")
@@ -94,7 +94,8 @@ class Conflict:
         elif not self.fields_known:
             lines.append(_("Its history does not say which fields changed; see the History page."))
         lines.append(
-            _(
+            advice
+            or _(
                 "Nothing of yours was saved: your edits are still in this form. Compare them with the saved "
                 "version (open this page in another tab), then save again to keep yours over theirs."
             )

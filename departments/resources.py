@@ -21,6 +21,7 @@ class DepartmentResource(DirectoryResource):
         import_id_fields = ["slug"]
         fields = [
             "slug",
+            "version",
             "name",
             "kind",
             "city",

@@ -24,10 +24,12 @@ import datetime
 import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpResponseNotModified
 from django.urls import Resolver404, resolve
@@ -35,7 +37,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
-from config.middleware import service_unavailable
+from config import db_waits
 
 from .models import current_version
 
@@ -49,6 +51,9 @@ MARK = "cache_public_page"
 # the time: Last-Modified is only given (and If-Modified-Since only believed) once the last change
 # is this old. Until then the ETag alone decides, which tells every edit apart.
 LAST_MODIFIED_SETTLE = datetime.timedelta(seconds=60)
+# When the content version cannot be read, pages are served as last cached (see ContentVersionReader).
+STALE_RETRY_SECONDS = 5
+LAST_VERSION_KEY = "pagecache:last-version"
 
 
 def cache_public_page(view):
@@ -60,6 +65,7 @@ def cache_public_page(view):
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.versions = ContentVersionReader()
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or not public_view(request):
@@ -70,15 +76,19 @@ class PublicPageCacheMiddleware:
                 # Perhaps a curator's preview of a draft: no shared cache may keep it.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        try:
-            version, changed = current_version(with_changed=True)
-        except DatabaseError as error:
-            logger.warning("Database unavailable for %s %s: %s", request.method, request.path, error)
-            return service_unavailable()
+        version, changed, fresh = self.versions.read()
+        if version is None:
+            return self.get_response(request)
         key = page_key(request, version)
         response = cache.get(key)
         if response is not None:
-            response["X-Page-Cache"] = "hit"
+            response["X-Page-Cache"] = "hit" if fresh else "stale"
+            if not fresh:
+                return response
+        elif not fresh:
+            # Not cached: the view tries the database itself (its waits are bounded; the 503 page if it
+            # does not answer), and what it renders is not stored under a version that may be old.
+            return self.get_response(request)
         elif page_etag(key) in parse_etags(request.headers.get("If-None-Match", "")):
             # Only a 200 of this address, at this version and day, carried that ETag: the client's copy
             # is current, and a download (never cached whole) need not be written to say so.
@@ -91,6 +101,42 @@ class PublicPageCacheMiddleware:
         if not shareable_response(request, response):
             return response
         return answer_conditionally(request, response, key, changed)
+
+
+class ContentVersionReader:
+    """The committed content version (and when it changed), or, while the database cannot tell it, the last
+    one seen.
+
+    A database that does not answer within DATABASE_HEALTH_CHECK_TIMEOUT leaves visitors the pages as
+    they were cached at the last version this worker (or, with Redis, any worker) read (pages not in
+    the cache are left to the view, which gives the 503 page if the database is down): nothing can be
+    saved while the database is down, so they are at most as stale as the edits committed between that
+    read and the outage, and they last until they leave the cache (DJANGO_PAGE_CACHE_SECONDS). For
+    STALE_RETRY_SECONDS after a failure the database is not asked again, so an outage costs one wait per
+    worker every few seconds instead of one per visit.
+    """
+
+    def __init__(self):
+        self.last = (None, None)
+        self.unreadable_until = 0.0
+
+    def read(self):
+        """(version, changed, fresh): fresh is False when they are the last ones seen (or None), not the database's."""
+        if time.monotonic() >= self.unreadable_until:
+            try:
+                with db_waits.at_most(settings.DATABASE_HEALTH_CHECK_TIMEOUT):
+                    version, changed = current_version(with_changed=True)
+            except DatabaseError as error:
+                logger.warning("Content version unreadable; serving cached pages as they are: %s", error)
+                self.unreadable_until = time.monotonic() + STALE_RETRY_SECONDS
+            else:
+                if (version, changed) != self.last:
+                    self.last = (version, changed)
+                    cache.set(LAST_VERSION_KEY, self.last, settings.PAGE_CACHE_SECONDS)
+                return version, changed, True
+        if self.last[0] is None:
+            self.last = cache.get(LAST_VERSION_KEY) or (None, None)
+        return *self.last, False
 
 
 def public_view(request):
@@ -107,11 +153,13 @@ def personal_request(request):
 
 
 def cacheable_request(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and not personal_request(request)
-        and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
-    )
+    if request.method not in ("GET", "HEAD") or personal_request(request):
+        return False
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False  # answered 400 further down
+    return len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
 
 
 def shareable_response(request, response):

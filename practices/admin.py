@@ -31,7 +31,6 @@ from .status_now import label as status_label
 @admin.register(PracticeKind)
 class PracticeKindAdmin(CurationAdmin):
     list_display = ["name", "slug", "needs_policy", "position"]
-    list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -39,7 +38,6 @@ class PracticeKindAdmin(CurationAdmin):
 @admin.register(StrategyArea)
 class StrategyAreaAdmin(CurationAdmin):
     list_display = ["name", "is_nlc_area", "position"]
-    list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["goal_source"]

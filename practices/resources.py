@@ -29,6 +29,7 @@ class PracticeResource(DirectoryResource):
         import_id_fields = ["slug"]
         fields = [
             "slug",
+            "version",
             "title",
             "other_names",
             "department",

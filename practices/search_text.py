@@ -7,8 +7,9 @@ a spreadsheet import, a history revert, a bulk delete, ``loaddata``, a shell) se
 lands here (see curation/changes.py), and the practices it touches are rebuilt in the same
 transaction, so search never answers with words a curator has changed.
 
-Every signal ends in ``touch(model, pks)``. Inside ``batched()`` (bulk loads) the touches are
-collected and each practice is rebuilt once, at the end.
+Every signal ends in ``touch(model, pks)``. Inside ``batched()`` (bulk loads, and every spreadsheet
+import through curation.changes.rebuilds_batched) the touches are collected and each practice is
+rebuilt once, at the end.
 """
 
 import threading
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from curation.changes import bulk_changed
+from curation.changes import batch_rebuilds_with, bulk_changed
 from departments.models import Department
 from sources.models import Source
 
@@ -174,6 +175,7 @@ def on_bulk_change(sender, pks, fields, using, **kwargs):
 
 
 def connect():
+    batch_rebuilds_with(batched)
     for model in PATH_FROM_PRACTICE:
         uid = f"search_text.{model._meta.label_lower}"
         post_save.connect(on_save, sender=model, dispatch_uid=f"{uid}.save")

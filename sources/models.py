@@ -168,7 +168,7 @@ class ReportTopic(models.TextChoices):
     PUBLICATION = "publication", _("Related publication")
 
 
-class ReportNote(models.Model):
+class ReportNote(VersionedModel):
     """A cited point about the NLC report itself: its framing, the barriers it names, its series.
 
     Most of the report's body text could not be read, so each note says whether it was

@@ -7,5 +7,17 @@ class SourceResource(DirectoryResource):
     class Meta:
         model = Source
         import_id_fields = ["key"]
-        fields = ["key", "title", "publisher", "author", "date", "url", "copy_url", "kind", "evidence", "curator_notes"]
+        fields = [
+            "key",
+            "version",
+            "title",
+            "publisher",
+            "author",
+            "date",
+            "url",
+            "copy_url",
+            "kind",
+            "evidence",
+            "curator_notes",
+        ]
         export_order = fields

@@ -191,11 +191,14 @@ def get(url, *, timeout=15, headers=None, method="GET", body=None):
 
 
 class TcpProxy:
-    """Forwards a loopback port to PostgreSQL; cut() and silence() it to play an outage.
+    """Forwards a loopback port (127.0.0.1 only) to PostgreSQL; cut(), silence() or freeze() it to play an outage.
 
     cut(): existing connections are closed and new ones refused (the server went away).
     silence(): existing connections are closed and new ones accepted but never answered (an
     unresponsive host), so clients wait for their connect timeout.
+    freeze(): existing connections stay open and new ones are accepted, but nothing is answered (a
+    server or network that hangs): the kernel still acknowledges what clients send, so only their
+    own timeouts end the wait. restore() lets the held traffic through again.
     """
 
     def __init__(self, target_host, target_port):
@@ -204,6 +207,7 @@ class TcpProxy:
         self.mode = "forward"
         self.server = None
         self.connections = set()
+        self.thawed = None
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
@@ -213,6 +217,7 @@ class TcpProxy:
         return self
 
     def __exit__(self, *exc_info):
+        self._call(self._set_thawed(True))
         self._call(self._close(stop_listening=True))
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
@@ -226,14 +231,25 @@ class TcpProxy:
         self._call(self._close(stop_listening=False))
         self._call(self._listen())
 
+    def freeze(self):
+        self.mode = "frozen"
+        self._call(self._set_thawed(False))
+
     def restore(self):
         self.mode = "forward"
+        self._call(self._set_thawed(True))
         self._call(self._listen())
+
+    async def _set_thawed(self, thawed):
+        self.thawed.set() if thawed else self.thawed.clear()
 
     def _call(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
 
     async def _listen(self):
+        if self.thawed is None:
+            self.thawed = asyncio.Event()
+            self.thawed.set()
         if self.server is None:
             self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
 
@@ -263,6 +279,7 @@ class TcpProxy:
     async def _pipe(self, reader, writer):
         with suppress(ConnectionError, OSError):
             while data := await reader.read(65536):
+                await self.thawed.wait()  # held while frozen; __exit__ aborts every connection
                 writer.write(data)
                 await writer.drain()
         writer.transport.abort()

@@ -197,14 +197,18 @@ def test_hosts_and_schemes_are_cached_apart(page_cache, client):
     assert get(client, "/practices/storm-lake-ia/", secure=True)[1] == "miss"
 
 
-def test_no_database_means_the_503_page_even_for_cached_pages(page_cache, client, monkeypatch):
+def test_no_database_serves_cached_pages_as_they_are_and_the_503_page_for_others(page_cache, monkeypatch):
+    client = Client(raise_request_exception=False)
     get(client, "/")
 
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
     monkeypatch.setattr("pagecache.middleware.current_version", unreachable)
-    response = client.get("/")
+    monkeypatch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection", unreachable)
+    cached = client.get("/")
+    assert (cached.status_code, cached["X-Page-Cache"]) == (200, "stale")
+    response = client.get("/about/")
     assert response.status_code == 503
     assert response["Retry-After"]
     assert b"temporarily unavailable" in response.content

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from curation.changes import ContentQuerySet
 from curation.fields import slug_constraint, slug_format
+from curation.versions import VersionedModel
 
 
 class VocabularyQuerySet(ContentQuerySet):
@@ -15,7 +16,7 @@ class VocabularyQuerySet(ContentQuerySet):
         return self.get(**{self.model.key_field: key})
 
 
-class Vocabulary(models.Model):
+class Vocabulary(VersionedModel):
     """An entry of a controlled list: a key used in filter links and spreadsheets, and a unique name."""
 
     # The field that filter links, spreadsheets and fixtures name an entry by.
