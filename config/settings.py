@@ -363,7 +363,7 @@ AUTHENTICATION_BACKENDS = [
 # parsed, and sheets with more rows or columns than these.
 IMPORT_MAX_UPLOAD_MB = env_int("DJANGO_IMPORT_MAX_UPLOAD_MB", 5)
 IMPORT_MAX_UNPACKED_MB = env_int("DJANGO_IMPORT_MAX_UNPACKED_MB", 20)
-IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 500)
+IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 2000)
 IMPORT_MAX_COLUMNS = 100
 # Where previews keep uploaded files until they are confirmed or cancelled (a folder of their own).
 IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR") or Path(tempfile.gettempdir()) / "practices-imports")

@@ -6,19 +6,25 @@ the page itself states goes in: an agency no source confirms is left out, not na
 """
 
 import json
+import re
 
 from django.utils.safestring import mark_safe
 
 from .citations import PUBLISHER
 from .formats import LICENSE
 
-# As django.utils.html.json_script escapes: nothing in the data can close the script element.
-JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# As django.utils.html.json_script escapes: nothing in the data can close the script element. Quotes
+# inside strings are written as escapes too, so no stored text appears in the page as a raw quote.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026", ord("'"): "\\u0027"}
+
+ESCAPED_QUOTE = re.compile(r'(?<!\\)((?:\\\\)*)\\"')
 
 
 def json_ld(data):
     text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False, default=str)
-    return mark_safe(f'<script type="application/ld+json">{text.translate(JSON_ESCAPES)}</script>')
+    # An escaped quote (a backslash run of odd length before it) becomes \u0022; an escaped backslash stays.
+    text = ESCAPED_QUOTE.sub(r"\1\\u0022", text.translate(JSON_ESCAPES))
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
 def publisher(site):

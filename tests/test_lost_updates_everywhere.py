@@ -66,8 +66,8 @@ def test_existing_rows_start_at_version_one_and_suggestions_get_a_first_history_
     executor = MigrationExecutor(connection)
     before = [
         ("corrections", "0001_initial"),
-        ("practices", "0009_sqlite_full_text_search"),
-        ("sources", "0002_curation"),
+        ("practices", "0010_then_and_now"),
+        ("sources", "0003_then_and_now"),
     ]
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps

@@ -208,7 +208,10 @@ def test_the_checklist_downloads_as_csv(client):
     first = rows[1]
     assert first[2] == "Adopt a written language-access plan for the police department"
     assert "You said there are no bilingual officers or interpreters. (+2)" in first[4]
-    assert "Storm Lake, IA: Community Service Officers (http://testserver/practices/storm-lake-ia/)" in first[5]
+    assert (
+        "Storm Lake, IA: Community Service Officers (No trace since 2009) (http://testserver/practices/storm-lake-ia/)"
+        in first[5]
+    )
     assert first[7] == "http://testserver/recommendations/#written-language-access-plan"
 
 
