@@ -27,7 +27,9 @@ class Stance:
 def stances_column():
     """'IA:restricts_local_limits,CA:limits_cooperation,...' for every published entry, as a column."""
     pairs = (
+        # No ordering: PostgreSQL refuses an ORDER BY on a column outside this aggregate's GROUP BY.
         StateEntry.objects.published()
+        .order_by()
         .annotate(group=Value(1))
         .values("group")
         .annotate(pairs=StringAgg(Concat("state", Value(":"), "stance"), Value(","), output_field=CharField()))

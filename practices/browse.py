@@ -56,7 +56,8 @@ FACET_ORDER = ["kind", "area", "status", "evidence", "policy", "state", "law", "
 def stance_of_state():
     """The stance of the published state-law entry for a practice's state (None if there is none)."""
     entries = StateEntry.objects.published().filter(state=OuterRef("department__state"))
-    return Subquery(entries.values("stance")[:1])
+    # No ordering: PostgreSQL refuses an ORDER BY inside a subquery the facet counts group by.
+    return Subquery(entries.order_by().values("stance")[:1])
 
 
 # Facets read from the practice's own row or its department: counted together in one grouped query.
