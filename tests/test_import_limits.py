@@ -92,7 +92,7 @@ def test_an_xlsx_declaring_a_huge_sheet_is_refused_before_its_rows_are_read(cura
 def test_an_xlsx_hiding_a_far_cell_behind_a_small_dimension_is_refused_while_read(curator_client):
     started = time.monotonic()
     response = upload(curator_client, Practice, with_a_far_cell(b"A1:C2"), XLSX_FORMAT, "liar.xlsx")
-    refused(response, "the import takes at most 500 at a time")
+    refused(response, "the import takes at most 2000 at a time")
     assert time.monotonic() - started < 5
 
 
