@@ -123,7 +123,7 @@ def paginate(request, queryset, table, paging, rows_context):
     }
 
 
-@api.get("/practices", response={200: schemas.PracticePage, **ERRORS}, tags=["practices"])
+@api.get("/practices", response={200: schemas.PracticePage, **NOT_FOUND}, tags=["practices"])
 def list_practices(request, filters: Query[PracticeFilters]):
     """Published practices, filtered and ordered exactly as the browse page does.
 

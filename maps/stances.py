@@ -28,6 +28,8 @@ def stances_column():
     """'IA:restricts_local_limits,CA:limits_cooperation,...' for every published entry, as a column."""
     pairs = (
         StateEntry.objects.published()
+        # Without the model's default ordering: PostgreSQL refuses to order a grouped row by a column.
+        .order_by()
         .annotate(group=Value(1))
         .values("group")
         .annotate(pairs=StringAgg(Concat("state", Value(":"), "stance"), Value(","), output_field=CharField()))

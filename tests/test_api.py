@@ -1,5 +1,7 @@
 """The JSON API: what it answers, how it refuses bad input, what it costs, and that it keeps its schema."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -176,7 +178,8 @@ def keep_the_test_connection():
 @pytest.mark.usefixtures("keep_the_test_connection")
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=30,
+    # Per endpoint; HYPOTHESIS_PROFILE=thorough (as for tests/test_hostile_input.py) tries ten times more.
+    max_examples=300 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 30,
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
