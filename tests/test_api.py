@@ -42,6 +42,9 @@ def test_practices_are_filtered_and_ordered_as_on_the_browse_page(client):
     response = get(client, "/practices", **query)
     assert response.status_code == 200
     assert slugs(response) == expected and response.json()["count"] == len(expected)
+    query = {"status": ["running", "no-trace"], "law": ["restricts_local_limits", "limits_cooperation"]}
+    page = client.get(reverse("practices:list"), query)
+    assert slugs(get(client, "/practices", **query, page_size=100)) == [p.slug for p in page.context["page_obj"]]
     searched = client.get(reverse("practices:list"), {"q": "interpreters"})
     assert slugs(get(client, "/practices", q="interpreters")) == [p.slug for p in searched.context["page_obj"]]
 
@@ -64,6 +67,7 @@ def test_practices_page_through_with_links(client):
         ({"page": "two"}, "page"),
         ({"page_size": "500"}, "page_size"),
         ({"size": "huge"}, "size"),
+        ({"status": "thriving"}, "status"),
         ({"sort": "random"}, "sort"),
         ({"sort": "relevance"}, "needs search words"),
         ({"q": "x" * 300}, "q"),
