@@ -19,7 +19,7 @@ from departments.models import Department, SizeBand
 from departments.states import State
 from opendata import tables
 from opendata.tables import Context
-from practices.browse import LINKED_FACETS, SORTS, PracticeBrowse
+from practices.browse import LINKED_FACETS, SORTS, PracticeBrowse, PracticeFilter
 from practices.models import Practice
 
 from . import schemas
@@ -74,6 +74,11 @@ def bad_request(request, error):
     return api.create_response(request, {"detail": str(error)}, status=400)
 
 
+def choices_of(name):
+    """The values a browse filter takes, as the FilterSet declares them (the one list of them)."""
+    return Literal[tuple(str(value) for value, _label in PracticeFilter.base_filters[name].extra["choices"])]
+
+
 class Paging(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page, from 1.")
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"Rows a page, 1 to {MAX_PAGE_SIZE}.")
@@ -86,7 +91,15 @@ class PracticeFilters(Paging):
     state: list[str] = Field([], description="USPS state codes, e.g. IA.")
     community: list[str] = Field([], description="Community keys.")
     language: list[str] = Field([], description="Language codes.")
-    size: list[Literal[tuple(SizeBand.values)]] = Field([], description="City size bands.")  # type: ignore[valid-type]
+    size: list[choices_of("size")] = Field([], description="City size bands.")  # type: ignore[valid-type]
+    status: list[choices_of("status")] = Field([], description="Status today.")  # type: ignore[valid-type]
+    evidence: list[choices_of("evidence")] = Field(  # type: ignore[valid-type]
+        [], description="The strongest evidence behind its outcomes."
+    )
+    policy: list[choices_of("policy")] = Field(  # type: ignore[valid-type]
+        [], description="The department's policy on immigration status on record."
+    )
+    law: list[choices_of("law")] = Field([], description="The stance of the state's law today.")  # type: ignore[valid-type]
     sort: Literal[tuple(SORTS)] | None = Field(  # type: ignore[valid-type]
         None, description="Order: report (default), city, year, -year; relevance (default with q)."
     )
@@ -123,7 +136,7 @@ def paginate(request, queryset, table, paging, rows_context):
     }
 
 
-@api.get("/practices", response={200: schemas.PracticePage, **ERRORS}, tags=["practices"])
+@api.get("/practices", response={200: schemas.PracticePage, **NOT_FOUND}, tags=["practices"])
 def list_practices(request, filters: Query[PracticeFilters]):
     """Published practices, filtered and ordered exactly as the browse page does.
 

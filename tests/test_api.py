@@ -1,5 +1,7 @@
 """The JSON API: what it answers, how it refuses bad input, what it costs, and that it keeps its schema."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -40,6 +42,9 @@ def test_practices_are_filtered_and_ordered_as_on_the_browse_page(client):
     response = get(client, "/practices", **query)
     assert response.status_code == 200
     assert slugs(response) == expected and response.json()["count"] == len(expected)
+    query = {"status": ["running", "no-trace"], "law": ["restricts_local_limits", "limits_cooperation"]}
+    page = client.get(reverse("practices:list"), query)
+    assert slugs(get(client, "/practices", **query, page_size=100)) == [p.slug for p in page.context["page_obj"]]
     searched = client.get(reverse("practices:list"), {"q": "interpreters"})
     assert slugs(get(client, "/practices", q="interpreters")) == [p.slug for p in searched.context["page_obj"]]
 
@@ -62,6 +67,7 @@ def test_practices_page_through_with_links(client):
         ({"page": "two"}, "page"),
         ({"page_size": "500"}, "page_size"),
         ({"size": "huge"}, "size"),
+        ({"status": "thriving"}, "status"),
         ({"sort": "random"}, "sort"),
         ({"sort": "relevance"}, "needs search words"),
         ({"q": "x" * 300}, "q"),
@@ -176,7 +182,8 @@ def keep_the_test_connection():
 @pytest.mark.usefixtures("keep_the_test_connection")
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=30,
+    # Per endpoint; HYPOTHESIS_PROFILE=thorough (as for tests/test_hostile_input.py) tries ten times more.
+    max_examples=300 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 30,
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
