@@ -33,11 +33,12 @@ PRACTICE = "/practices/storm-lake-ia/"
 
 
 @contextmanager
-def silent_listener():
-    """A loopback port that accepts connections and never answers (a hung server), for at most a minute."""
+def silent_listener(seconds=30):
+    """A loopback port that accepts connections and never answers (a hung server). After ``seconds`` it
+    closes everything, so that even a client without any timeout is let go."""
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
-    held, stop, deadline = [], threading.Event(), time.monotonic() + 60
+    held, stop, deadline = [], threading.Event(), time.monotonic() + seconds
 
     def accept():
         while not stop.is_set() and time.monotonic() < deadline:
@@ -45,6 +46,9 @@ def silent_listener():
                 held.append(server.accept()[0])
             except TimeoutError:
                 continue
+        for sock in held:
+            sock.close()
+        server.close()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -53,9 +57,6 @@ def silent_listener():
     finally:
         stop.set()
         thread.join(timeout=5)
-        for sock in held:
-            sock.close()
-        server.close()
 
 
 # Settings
