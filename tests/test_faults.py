@@ -30,6 +30,8 @@ from .served import Gunicorn, ScratchDatabase, TcpProxy, free_port, get, product
 pytestmark = pytest.mark.django_db
 
 PRACTICE = "/practices/storm-lake-ia/"
+# A page address no earlier request cached (each query string is its own cache entry).
+UNCACHED = "/recommendations/?during=outage"
 
 
 @contextmanager
@@ -154,7 +156,7 @@ def test_with_redis_hanging_pages_render_after_one_short_timeout(client):
         assert first.status_code == 200
         assert first_elapsed < 1 + 1, "a hung Redis must cost one socket timeout, not more"
         # Then Redis is left alone for a few seconds: no more waiting.
-        for url in ("/", "/practices/", PRACTICE):
+        for url in ("/about/", "/recommendations/", PRACTICE):
             response, elapsed = timed_get(client, url)
             assert response.status_code == 200
             assert elapsed < 1
@@ -195,7 +197,7 @@ def test_cached_pages_still_serve_when_the_content_version_cannot_be_read(monkey
         assert (stale.status_code, stale["X-Page-Cache"]) == (200, "stale")
         assert "Community Service Officers" in stale.text
         # A page not in the cache is left to the view, which reads the database itself (here it answers).
-        never_cached = client.get("/departments/")
+        never_cached = client.get("/recommendations/")
         assert never_cached.status_code == 200 and "X-Page-Cache" not in never_cached
         # For a few seconds after a failure the version is not asked for again.
         assert client.get(PRACTICE)["X-Page-Cache"] == "stale"
@@ -361,10 +363,10 @@ def test_a_frozen_database_gives_quick_503s_and_healthz_says_so(site_behind_a_fr
     proxy.freeze()
     deadline, answers = time.monotonic() + 12, []
     while time.monotonic() < deadline:
-        for url in ("/healthz", "/departments/?page=1", PRACTICE):
+        for url in ("/healthz", UNCACHED, PRACTICE):
             answers.append((url, get(site.url(url), timeout=25)))
     statuses = {(url, response.status) for url, response in answers}
-    assert ("/healthz", 503) in statuses and ("/departments/?page=1", 503) in statuses, statuses
+    assert ("/healthz", 503) in statuses and (UNCACHED, 503) in statuses, statuses
     assert not {status for _url, status in statuses} - {200, 503}, statuses
     cached = [response for url, response in answers if url == PRACTICE and response.status == 200]
     assert cached and all(response.headers["X-Page-Cache"] == "stale" for response in cached)
@@ -377,7 +379,7 @@ def test_a_frozen_database_gives_quick_503s_and_healthz_says_so(site_behind_a_fr
     while get(site.url("/healthz")).status != 200:
         assert time.monotonic() < recovery, "the site did not recover within 15 s"
         time.sleep(0.2)
-    assert get(site.url("/departments/?page=1")).status == 200
+    assert get(site.url(UNCACHED)).status == 200
 
 
 @pytest.mark.slow
@@ -385,9 +387,9 @@ def test_with_redis_down_the_served_site_renders_every_page(scratch):
     env = production_env(scratch.url, scratch.static_root, DJANGO_CACHE_URL=f"redis://127.0.0.1:{free_port()}/0")
     server = Gunicorn(env, workers=2, log_path=scratch.tmp_path / "gunicorn-redis-down.log").start()
     try:
-        for url in ("/", "/practices/", PRACTICE, "/departments/", "/healthz"):
+        for url in ("/about/", "/recommendations/", PRACTICE, "/healthz"):
             response = get(server.url(url))
             assert response.status == 200, url
-            assert response.elapsed < 2, f"{url} took {response.elapsed:.1f} s"
+            assert response.elapsed < 5, f"{url} took {response.elapsed:.1f} s"  # rendered, on a busy machine
     finally:
         server.stop()
