@@ -300,11 +300,15 @@ def test_a_database_outage_gives_503_pages_and_the_site_recovers_alone(proxied_s
         during = requests_during(site, 5, urls)
         assert during, "no request finished during the outage"
         statuses = Counter(response.status for _, response in during)
-        assert set(statuses) == {503}, statuses
+        assert set(statuses) <= {200, 503}, statuses
         slowest = max(response.elapsed for _, response in during)
         assert slowest < 2 + 3, f"a request took {slowest:.1f} s; the connect timeout is 2 s"
+        assert any(url == "/healthz" and response.status == 503 for url, response in during)
         for url, response in during:
-            if url != "/healthz":
+            if response.status == 200:
+                # A page this worker had cached, served as it was (the README says how stale it may be).
+                assert url != "/healthz" and response.headers["X-Page-Cache"] == "stale"
+            elif url != "/healthz":
                 assert "The directory is temporarily unavailable" in response.text
                 assert response.headers["Retry-After"] == "30"
                 assert "Traceback" not in response.text
