@@ -4,8 +4,8 @@ import copy
 
 from django import forms as django_forms
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.shortcuts import redirect
@@ -27,6 +27,7 @@ from .imports import (
     sign_upload_name,
     upload_name_from,
 )
+from .review import review_cutoff
 from .versions import PartOfEntryForm, VersionedInlineForm, VersionedModel, VersionedModelForm
 
 
@@ -321,3 +322,84 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
         return super().process_result(result, request)
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    """Entries never reviewed, or not since REVIEW_MAX_AGE_DAYS; or those reviewed since."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("needed", _("Needs review (never, or before %(date)s)") % {"date": review_cutoff()}),
+            ("done", _("Reviewed since %(date)s") % {"date": review_cutoff()}),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.needs_review()
+        if self.value() == "done":
+            return queryset.reviewed_recently()
+        return queryset
+
+
+class PublishingActions:
+    """Publish, unpublish and mark-as-reviewed bulk actions for Publishable entries (curation/publishing.py).
+
+    Each confirmation names what changed (``entry_label``) and how many needed no change.
+    """
+
+    actions = ["publish", "unpublish", "mark_reviewed"]
+
+    def entry_label(self, entry):
+        return str(entry)
+
+    def report(self, request, changed, selected, done, already):
+        parts = []
+        if changed:
+            items = model_ngettext(self.opts, len(changed))
+            names = names_of(map(self.entry_label, changed))
+            parts.append(done(len(changed)) % {"count": len(changed), "items": items, "names": names})
+        if unchanged := selected - len(changed):
+            parts.append(already(unchanged) % {"count": unchanged})
+        self.message_user(request, " ".join(parts), messages.SUCCESS if changed else messages.WARNING)
+
+    @admin.action(description=_("Publish the selected %(verbose_name_plural)s"), permissions=["change"])
+    def publish(self, request, queryset):
+        self.report(
+            request,
+            queryset.publish(),
+            queryset.count(),
+            lambda n: _("Published %(count)d %(items)s: %(names)s."),
+            lambda n: ngettext("%(count)d was already published.", "%(count)d were already published.", n),
+        )
+
+    @admin.action(
+        description=_("Unpublish the selected %(verbose_name_plural)s (back to draft)"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        self.report(
+            request,
+            queryset.unpublish(),
+            queryset.count(),
+            lambda n: ngettext(
+                "Unpublished %(count)d %(items)s (now a draft): %(names)s.",
+                "Unpublished %(count)d %(items)s (now drafts): %(names)s.",
+                n,
+            ),
+            lambda n: ngettext("%(count)d was already a draft.", "%(count)d were already drafts.", n),
+        )
+
+    @admin.action(
+        description=_("Mark the selected %(verbose_name_plural)s as reviewed today by me"), permissions=["change"]
+    )
+    def mark_reviewed(self, request, queryset):
+        reviewed = queryset.mark_reviewed(request.user)
+        self.report(
+            request,
+            reviewed,
+            len(reviewed),
+            lambda n: _("Marked %(count)d %(items)s as reviewed today by you: %(names)s."),
+            lambda n: "",
+        )

@@ -1,13 +1,11 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from curation.admin_base import CurationAdmin, SpreadsheetAdminMixin, names_of
-from curation.review import review_cutoff
+from curation.admin_base import CurationAdmin, NeedsReviewFilter, PublishingActions, SpreadsheetAdminMixin
 from curation.versions import VersionedModelForm
 
 from . import consistency
@@ -109,30 +107,8 @@ class ConsistencyFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=flagged)
 
 
-class NeedsReviewFilter(admin.SimpleListFilter):
-    title = _("review")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("needed", _("Needs review (never, or before %(date)s)") % {"date": review_cutoff()}),
-            ("done", _("Reviewed since %(date)s") % {"date": review_cutoff()}),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "needed":
-            return queryset.needs_review()
-        if self.value() == "done":
-            return queryset.reviewed_recently()
-        return queryset
-
-
-def practice_label(practice):
-    return f"{practice.title} ({practice.department.place})"
-
-
 @admin.register(Practice)
-class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
+class PracticeAdmin(PublishingActions, SpreadsheetAdminMixin, CurationAdmin):
     form = PracticeForm
     resource_classes = [PracticeResource]
     list_display = [
@@ -173,7 +149,6 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
         "consistency_warnings",
     ]
     inlines = [PracticeCommunityInline, PracticeLanguageInline, FactInline]
-    actions = ["publish", "unpublish", "mark_reviewed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "other_names", "department", "entry_kind"]}),
         (_("In the NLC report"), {"fields": [("report_order", "report_page")]}),
@@ -208,6 +183,9 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
             },
         ),
     ]
+
+    def entry_label(self, practice):
+        return f"{practice.title} ({practice.department.place})"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(fact_count=Count("facts"))
@@ -294,56 +272,6 @@ class PracticeAdmin(SpreadsheetAdminMixin, CurationAdmin):
         if form.cleaned_data.get("mark_reviewed"):
             obj.mark_reviewed(request.user)
         super().save_model(request, obj, form, change)
-
-    def report(self, request, changed, selected, done, already):
-        """One confirmation naming what changed, and how many needed no change."""
-        parts = []
-        if changed:
-            parts.append(done(len(changed)) % {"count": len(changed), "names": names_of(map(practice_label, changed))})
-        if unchanged := selected - len(changed):
-            parts.append(already(unchanged) % {"count": unchanged})
-        self.message_user(request, " ".join(parts), messages.SUCCESS if changed else messages.WARNING)
-
-    @admin.action(description=_("Publish the selected practices"), permissions=["change"])
-    def publish(self, request, queryset):
-        self.report(
-            request,
-            queryset.publish(),
-            queryset.count(),
-            lambda n: ngettext(
-                "Published %(count)d practice: %(names)s.", "Published %(count)d practices: %(names)s.", n
-            ),
-            lambda n: ngettext("%(count)d was already published.", "%(count)d were already published.", n),
-        )
-
-    @admin.action(description=_("Unpublish the selected practices (back to draft)"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        self.report(
-            request,
-            queryset.unpublish(),
-            queryset.count(),
-            lambda n: ngettext(
-                "Unpublished %(count)d practice (now a draft): %(names)s.",
-                "Unpublished %(count)d practices (now drafts): %(names)s.",
-                n,
-            ),
-            lambda n: ngettext("%(count)d was already a draft.", "%(count)d were already drafts.", n),
-        )
-
-    @admin.action(description=_("Mark the selected practices as reviewed today by me"), permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        reviewed = queryset.mark_reviewed(request.user)
-        self.report(
-            request,
-            reviewed,
-            len(reviewed),
-            lambda n: ngettext(
-                "Marked %(count)d practice as reviewed today by you: %(names)s.",
-                "Marked %(count)d practices as reviewed today by you: %(names)s.",
-                n,
-            ),
-            lambda n: "",
-        )
 
 
 @admin.register(Fact)

@@ -18,13 +18,11 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from curation.changes import ContentQuerySet
 from curation.fields import lines
-from curation.review import review_cutoff
+from curation.publishing import PublicationStatus, Publishable, PublishingQuerySet
 from curation.versions import VersionedModel
 from departments.states import State
 
@@ -106,27 +104,12 @@ def first_year(text):
     return int(match.group(1)) if match else None
 
 
-class EntryStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+EntryStatus = PublicationStatus
 
 
-class StateEntryQuerySet(ContentQuerySet):
+class StateEntryQuerySet(PublishingQuerySet):
     def get_by_natural_key(self, state):
         return self.get(state=state)
-
-    def published(self):
-        return self.filter(status=EntryStatus.PUBLISHED)
-
-    def visible_to(self, user):
-        """Published entries, and drafts too for staff who may view them in the admin (previews)."""
-        return self.all() if StateEntry.can_preview(user) else self.published()
-
-    def needs_review(self, today=None):
-        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_cutoff(today)))
-
-    def reviewed_recently(self, today=None):
-        return self.filter(last_reviewed__gte=review_cutoff(today))
 
     def for_list(self):
         """Entries with the short names of their laws, for the list of states."""
@@ -182,28 +165,9 @@ class StateEntryQuerySet(ContentQuerySet):
             models.Prefetch("bills", queryset=Bill.objects.select_related("source")),
         )
 
-    def set_status(self, status):
-        """Give the entries ``status``, one save each (so history records it); returns those that changed."""
-        changed = []
-        for entry in self.exclude(status=status):
-            entry.status = status
-            entry.save(update_fields=["status", "updated"])
-            changed.append(entry)
-        return changed
 
-    def mark_reviewed(self, by, today=None):
-        entries = list(self)
-        for entry in entries:
-            entry.last_reviewed = today or timezone.localdate()
-            entry.reviewed_by = by
-            entry.save(update_fields=["last_reviewed", "reviewed_by", "updated"])
-        return entries
-
-
-class StateEntry(VersionedModel):
+class StateEntry(Publishable, VersionedModel):
     """What one state's law says about local police cooperation with federal immigration enforcement."""
-
-    Status = EntryStatus
 
     state = models.CharField(_("state"), max_length=2, choices=State, unique=True, help_text=_("Two-letter USPS code."))
     stance = models.CharField(
@@ -309,15 +273,6 @@ class StateEntry(VersionedModel):
         if errors:
             raise ValidationError(errors)
 
-    @staticmethod
-    def can_preview(user):
-        return bool(
-            user
-            and user.is_active
-            and user.is_staff
-            and (user.has_perm("statelaw.view_stateentry") or user.has_perm("statelaw.change_stateentry"))
-        )
-
     @property
     def name(self):
         return self.get_state_display()
@@ -337,14 +292,6 @@ class StateEntry(VersionedModel):
     @property
     def must_not_list(self):
         return lines(self.must_not)
-
-    @property
-    def is_published(self):
-        return self.status == EntryStatus.PUBLISHED
-
-    @property
-    def review_due(self):
-        return self.last_reviewed is None or self.last_reviewed < review_cutoff()
 
     def authorities(self):
         """Its laws, then its rulings (from prefetched rows): what the plan's rules read."""

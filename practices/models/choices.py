@@ -3,14 +3,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from curation.publishing import PublicationStatus
+
 # The NLC report runs to 52 pages, and was published in 2011.
 REPORT_LAST_PAGE = 52
 REPORT_YEAR = 2011
 
 
-class PracticeStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+# Practices are published and reviewed like every curated entry (curation/publishing.py).
+PracticeStatus = PublicationStatus
 
 
 class CurrentStatus(models.TextChoices):

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,7 +23,7 @@ from curation.fields import (
     web_url,
     web_url_constraint,
 )
-from curation.review import review_cutoff
+from curation.publishing import Publishable, PublishingQuerySet
 from curation.versions import VersionedModel
 from departments.models import WRITTEN_POLICY_KINDS, WrittenPolicy
 
@@ -59,13 +58,9 @@ def policy_on_record():
     )
 
 
-class PracticeQuerySet(ContentQuerySet):
+class PracticeQuerySet(PublishingQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
-
-    def published(self):
-        """What the public sees: the one definition every public page, count and export uses."""
-        return self.filter(status=Practice.Status.PUBLISHED)
 
     def search(self, query):
         """Practices matching a visitor's words, best first; see practices/search.py."""
@@ -125,42 +120,6 @@ class PracticeQuerySet(ContentQuerySet):
             .annotate(policy_on_record=policy_on_record())
         )
 
-    def visible_to(self, user):
-        """What ``user`` may see on the site: published practices, and drafts too for staff who curate."""
-        if Practice.can_preview(user):
-            return self.all()
-        return self.published()
-
-    def needs_review(self, today=None):
-        """Never reviewed, or last reviewed more than REVIEW_MAX_AGE_DAYS ago."""
-        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_cutoff(today)))
-
-    def reviewed_recently(self, today=None):
-        return self.filter(last_reviewed__gte=review_cutoff(today))
-
-    def set_status(self, status):
-        """Give the practices ``status``, one save each (so history records it); returns those that changed."""
-        changed = []
-        for practice in self.exclude(status=status).select_related("department"):
-            practice.status = status
-            practice.save(update_fields=["status", "updated"])
-            changed.append(practice)
-        return changed
-
-    def publish(self):
-        return self.set_status(Practice.Status.PUBLISHED)
-
-    def unpublish(self):
-        return self.set_status(Practice.Status.DRAFT)
-
-    def mark_reviewed(self, by, today=None):
-        """Stamp every practice as reviewed ``today`` by ``by``; returns them."""
-        practices = list(self.select_related("department"))
-        for practice in practices:
-            practice.mark_reviewed(by, today)
-            practice.save(update_fields=["last_reviewed", "reviewed_by", "updated"])
-        return practices
-
 
 # Fields rebuilt from the rest by PracticeQuerySet.refresh_derived(); curators never edit them.
 DERIVED_FIELDS = [
@@ -173,10 +132,11 @@ DERIVED_FIELDS = [
 ]
 
 
-class Practice(VersionedModel):
+class Practice(Publishable, VersionedModel):
     """A program a department runs, as profiled by the NLC report (or its case study)."""
 
-    Status = PracticeStatus
+    # The admin's confirmations name each practice with its place.
+    publishing_select_related = ("department",)
 
     CurrentStatus = CurrentStatus
 
@@ -304,8 +264,8 @@ class Practice(VersionedModel):
     status = models.CharField(
         _("publication status"),
         max_length=20,
-        choices=Status,
-        default=Status.DRAFT,
+        choices=PracticeStatus,
+        default=PracticeStatus.DRAFT,
         help_text=_("Only published practices appear on the public site."),
     )
     last_reviewed = models.DateField(
@@ -572,25 +532,6 @@ class Practice(VersionedModel):
             gaps.append(_("No source found names the languages it works in."))
         return gaps
 
-    @staticmethod
-    def can_preview(user):
-        """Staff who may view practices in the admin also see drafts on the site."""
-        return bool(
-            user
-            and user.is_active
-            and user.is_staff
-            and (user.has_perm("practices.view_practice") or user.has_perm("practices.change_practice"))
-        )
-
-    def mark_reviewed(self, by, today=None):
-        """Record a review today by ``by``; the caller saves."""
-        self.last_reviewed = today or timezone.localdate()
-        self.reviewed_by = by
-
-    @property
-    def review_due(self):
-        return self.last_reviewed is None or self.last_reviewed < review_cutoff()
-
     @property
     def other_names_list(self):
         return lines(self.other_names)
@@ -598,10 +539,6 @@ class Practice(VersionedModel):
     @property
     def is_case_study(self):
         return self.entry_kind == self.EntryKind.CASE_STUDY
-
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
 
     @property
     def described_as_of(self):
