@@ -26,6 +26,8 @@ def department_list(request):
     ignored = policy if policy and policy not in POLICY_FILTERS else ""
     if policy in POLICY_FILTERS:
         departments = departments.with_policies(policy)
+    # The map shows the departments the list shows, whichever filter applies.
+    map_practices = published.filter(department__in=departments.values("pk"))
     departments = departments.prefetch_related(
         Prefetch("practices", queryset=published.order_by("report_order")),
         Prefetch("policies", queryset=WrittenPolicy.objects.order_by("year", "position")),
@@ -34,6 +36,7 @@ def department_list(request):
     context = {
         "departments": page,
         "page_obj": page,
+        "map_practices": map_practices,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "policy": policy if policy in POLICY_FILTERS else "",
         "policy_filters": POLICY_FILTERS,

@@ -360,3 +360,13 @@ def test_the_build_tool_refuses_another_package_or_a_missing_file(tmp_path):
         call_command("build_us_map", str(package_tarball(tmp_path, name="left-pad")), output=tmp_path / "x.json")
     with pytest.raises(CommandError, match="not a us-atlas tarball"):
         call_command("build_us_map", str(tmp_path / "missing.tgz"), output=tmp_path / "x.json")
+
+
+def test_the_departments_map_follows_the_policy_filter(client):
+    from django.urls import reverse
+
+    filtered = client.get(reverse("departments:list"), {"policy": "written"})
+    listed = {department.pk for department in filtered.context["departments"]}
+    mapped = {practice.department_id for practice in filtered.context["map_practices"]}
+    assert mapped == listed
+    assert len(listed) < len({d.pk for d in client.get(reverse("departments:list")).context["departments"]})
