@@ -17,6 +17,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from .changes import rebuilds_batched
 from .history import links_as_of, links_recorded_once
 from .imports import (
     ImportRefused,
@@ -109,6 +110,20 @@ class CurationAdmin(SimpleHistoryAdmin):
 
         return RevertForm
 
+    # One admin write (an entry with its inlines, a delete, a bulk action on the list) rebuilds what is
+    # derived from content once, at its end and in its transaction, instead of after every row it saves.
+    def changeform_view(self, request, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+            return super().changelist_view(request, *args, **kwargs)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """An earlier version of an entry: a form that reverts to it, for those who may change the entry.
 
@@ -126,7 +141,7 @@ class CurationAdmin(SimpleHistoryAdmin):
             # Read-only fields have no inputs to fill in from others (this admin is shared by every request).
             model_admin = copy.copy(self)
             model_admin.prepopulated_fields = {}
-        with transaction.atomic(using=router.db_for_write(self.model)):
+        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
             return super(CurationAdmin, model_admin).history_form_view(request, object_id, version_id, extra_context)
 
     def may_revert(self, request, object_id):

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from curation.changes import batch_rebuilds_with, bulk_changed
 from departments.models import Department
@@ -44,6 +44,36 @@ PATH_FROM_PRACTICE = {
     Source: ("facts__source", "facts__additional_sources"),
 }
 PARTS = (Fact, PracticeCommunity, PracticeLanguage)
+
+# The only fields of these models that what is derived reads (build_search_text, evidence.py); a save
+# that leaves them as they were rebuilds nothing. Models not listed here: any field may count.
+READ_FIELDS = {
+    Department: {"name", "city", "state"},
+    PracticeKind: {"name"},
+    StrategyArea: {"name"},
+    Community: {"name"},
+    Language: {"name"},
+    Source: {"evidence"},
+}
+# Bookkeeping no derived field reads, on any model: publishing, reviewing, versions, notes, timestamps.
+NEVER_READ = DERIVED_FIELDS | {
+    "status",
+    "last_reviewed",
+    "reviewed_by",
+    "version",
+    "curator_notes",
+    "created",
+    "updated",
+}
+
+
+def reads(model, fields):
+    """Whether writing ``fields`` (None: any) of ``model`` can change what is derived from practices."""
+    if fields is None:
+        return True
+    fields = set(fields) - NEVER_READ
+    read = READ_FIELDS.get(model)
+    return bool(fields if read is None else fields & read)
 
 
 def practice_ids(model, pks, using):
@@ -124,8 +154,19 @@ def flush_loaded():
     rebuild_all(changes)
 
 
+def before_save(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
+    """A full save of a model with few read fields (a source, a department): note whether they changed."""
+    read = READ_FIELDS.get(sender)
+    if raw or read is None or instance.pk is None or (update_fields is not None and not reads(sender, update_fields)):
+        return
+    saved = sender._base_manager.using(using).filter(pk=instance.pk).values(*read).first()
+    instance._derived_inputs_unchanged = saved is not None and all(
+        saved[name] == getattr(instance, name) for name in read
+    )
+
+
 def on_save(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= DERIVED_FIELDS:
+    if not reads(sender, update_fields) or getattr(instance, "_derived_inputs_unchanged", False):
         return
     touch(sender, [instance.pk], using, raw=raw)
 
@@ -170,7 +211,7 @@ def on_fact_sources_changed(sender, instance, action, reverse, pk_set, using=Non
 
 
 def on_bulk_change(sender, pks, fields, using, **kwargs):
-    if fields is None or not fields <= DERIVED_FIELDS:
+    if reads(sender, fields):
         touch(sender, pks, using)
 
 
@@ -178,6 +219,7 @@ def connect():
     batch_rebuilds_with(batched)
     for model in PATH_FROM_PRACTICE:
         uid = f"search_text.{model._meta.label_lower}"
+        pre_save.connect(before_save, sender=model, dispatch_uid=f"{uid}.pre_save")
         post_save.connect(on_save, sender=model, dispatch_uid=f"{uid}.save")
         pre_delete.connect(before_delete, sender=model, dispatch_uid=f"{uid}.pre_delete")
         post_delete.connect(on_delete, sender=model, dispatch_uid=f"{uid}.delete")

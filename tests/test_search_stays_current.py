@@ -92,3 +92,51 @@ def test_a_history_revert(curator_client, client):
     assert curator_client.post(revert_url, form_data(curator_client.get(revert_url))).status_code == 302
     assert found(client, "Dingoing") == set()
     assert "storm-lake-ia" in found(client, loaded.title.split()[0])
+
+
+@pytest.fixture
+def rebuilds(monkeypatch):
+    """The practice ids each rebuild of derived fields covers, in order."""
+    from practices import search_text
+    from practices.models import PracticeQuerySet
+
+    seen = []
+    original = PracticeQuerySet.refresh_derived
+
+    def counted(queryset):
+        seen.append(sorted(queryset.values_list("pk", flat=True)))
+        return original(queryset)
+
+    monkeypatch.setattr(PracticeQuerySet, "refresh_derived", counted)
+    assert search_text.READ_FIELDS  # the rule under test
+    return seen
+
+
+def test_publishing_and_reviewing_rebuild_nothing(rebuilds, curator):
+    Practice.objects.filter(slug__in=["storm-lake-ia", "dallas-tx"]).unpublish()
+    Practice.objects.filter(slug__in=["storm-lake-ia", "dallas-tx"]).publish()
+    Practice.objects.filter(slug="dallas-tx").mark_reviewed(curator)
+    assert rebuilds == []
+
+
+def test_a_source_rebuilds_its_practices_only_when_what_they_read_changes(rebuilds):
+    from sources.models import Source
+
+    source = Source.objects.filter(facts__practice__slug="storm-lake-ia").first()
+    source.title = source.title + " (retitled)"
+    source.save()
+    assert rebuilds == []
+    source.evidence = "evaluation" if source.evidence != "evaluation" else "report"
+    source.save()
+    assert len(rebuilds) == 1 and Practice.objects.get(slug="storm-lake-ia").pk in rebuilds[0]
+
+
+def test_one_admin_save_of_a_practice_with_its_facts_rebuilds_it_once(curator_client, rebuilds):
+    practice = Practice.objects.get(slug="storm-lake-ia")
+    change = admin_url(Practice, "change", practice.pk)
+    data = form_data(curator_client.get(change))
+    rebuilds.clear()
+    response = curator_client.post(change, {**data, "title": "Storm Lake bandicoot outreach"})
+    assert response.status_code == 302
+    assert rebuilds == [[practice.pk]]
+    assert found(curator_client, "bandicoot") == {"storm-lake-ia"}
