@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,9 @@ class FactInline(admin.StackedInline):
     autocomplete_fields = ["source", "additional_sources"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}}
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source").prefetch_related("additional_sources")
 
 
 class PracticeForm(VersionedModelForm):
@@ -267,6 +270,13 @@ class PracticeAdmin(PublishingActions, SpreadsheetAdminMixin, CurationAdmin):
             for warning in warnings
         ]
         return format_html("<ul>{}</ul>", format_html_join("", "<li><code>{}</code> {} <em>{}</em></li>", rows))
+
+    def get_object(self, request, object_id, from_field=None):
+        """The practice with what its read-only panels (status, evidence, kinds, warnings) read, loaded once."""
+        practice = super().get_object(request, object_id, from_field)
+        if practice is not None:
+            prefetch_related_objects([practice], "department", *consistency.check_relations())
+        return practice
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("mark_reviewed"):

@@ -247,17 +247,24 @@ def kind_evidence(practice, facts=None):
     return shown
 
 
-def for_consistency_check(queryset):
-    """The practices with everything the check reads, in a fixed number of queries."""
-    return queryset.select_related("department").prefetch_related(
+def check_relations():
+    """What the check reads of a practice, as prefetch lookups (also the admin's read-only panels, which
+    read the facts' sources for the evidence level)."""
+    facts = Fact.objects.select_related("source").prefetch_related("additional_sources")
+    return [
         "kinds",
         "areas",
         "language_links__language",
         "community_links__community",
         "recommendation_links__recommendation__area",
         "department__policies",
-        Prefetch("facts", queryset=Fact.objects.order_by("section", "position", "pk")),
-    )
+        Prefetch("facts", queryset=facts.order_by("section", "position", "pk")),
+    ]
+
+
+def for_consistency_check(queryset):
+    """The practices with everything the check reads, in a fixed number of queries."""
+    return queryset.select_related("department").prefetch_related(*check_relations())
 
 
 def warnings_by_practice(queryset=None):

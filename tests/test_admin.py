@@ -127,3 +127,27 @@ def test_a_reader_with_view_rights_only_can_open_every_page(client, django_user_
     response = client.get(admin_url(model, "change", obj.pk))
     assert response.status_code == 200
     assert "version" not in response.context["adminform"].form.fields
+
+
+def test_a_practice_s_change_page_costs_the_same_however_many_facts_it_has(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from practices.models import Fact, Practice
+
+    practice = Practice.objects.get(slug="storm-lake-ia")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(admin_url(Practice, "change", practice.pk)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    Fact.objects.bulk_create(
+        Fact(practice=practice, section="outcomes", text=f"Outcome {n}", source_id=1, position=200 + n)
+        for n in range(20)
+    )
+    # Each fact row's two autocomplete fields (source, additional sources) look up their chosen values:
+    # Django's widget does that per row. Everything else on the page (the status, evidence and warning
+    # panels, the inline's own rows) is loaded once, however many facts there are.
+    assert queries() - before <= 2 * 20
