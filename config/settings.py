@@ -281,6 +281,8 @@ def cache_from_url(url):
         return {
             "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": url,
+            # Lets two sites (staging and production, say) share one Redis without reading each other's pages.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "").strip(),
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     if scheme == "dummy":
