@@ -22,7 +22,7 @@ class Work:
     """What a citation needs of a work, in the terms of CSL (Citation Style Language)."""
 
     id: str
-    type: str  # CSL type: webpage, report, article-newspaper, article-magazine, article-journal
+    kind: str  # a key of KINDS: a source's kind, or "" for a web page
     title: str
     url: str = ""
     authors: list = field(default_factory=list)  # names as written (CSL "literal")
@@ -32,8 +32,20 @@ class Work:
     issued_text: str = ""  # a date the directory holds only in words
     accessed: datetime.date | None = None
 
+    @property
+    def csl_type(self):
+        return KINDS.get(self.kind, KINDS[""])[0]
 
-# A source's kind, as CSL, RIS and BibTeX name it.
+    @property
+    def ris_type(self):
+        return KINDS.get(self.kind, KINDS[""])[1]
+
+    @property
+    def bibtex_type(self):
+        return KINDS.get(self.kind, KINDS[""])[2]
+
+
+# A source's kind, as CSL, RIS and BibTeX name it (RIS alone tells a government document from a report).
 KINDS = {
     "report": ("report", "RPRT", "techreport"),
     "government": ("report", "GOVDOC", "techreport"),
@@ -44,9 +56,6 @@ KINDS = {
     "agency": ("webpage", "ELEC", "misc"),
     "": ("webpage", "ELEC", "misc"),
 }
-CSL_TO_RIS = {csl: ris for csl, ris, _bibtex in KINDS.values()}
-CSL_TO_BIBTEX = {csl: bibtex for csl, _ris, bibtex in KINDS.values()}
-CSL_TO_RIS["report"], CSL_TO_BIBTEX["report"] = "RPRT", "techreport"
 
 
 def parse_date(text):
@@ -60,7 +69,7 @@ def practice_work(practice, url, today=None):
     department = practice.department
     return Work(
         id=f"ipsp-{practice.slug}",
-        type="webpage",
+        kind="",
         title=f"{practice.title} ({department.city}, {department.state})",
         url=url,
         authors=[PUBLISHER],
@@ -71,12 +80,11 @@ def practice_work(practice, url, today=None):
 
 
 def source_work(source):
-    kind = KINDS.get(source.kind, KINDS[""])
     issued = parse_date(source.date)
-    newspaper = kind[0] in ("article-newspaper", "article-magazine", "article-journal")
+    newspaper = KINDS.get(source.kind, KINDS[""])[0] in ("article-newspaper", "article-magazine", "article-journal")
     return Work(
         id=source.key,
-        type=kind[0],
+        kind=source.kind if source.kind in KINDS else "",
         title=source.title,
         url=source.url,
         authors=[name.strip() for name in source.author.split(";") if name.strip()],
@@ -122,7 +130,7 @@ def styles(work):
 def as_csl_json(works):
     items = []
     for work in works:
-        item = {"id": work.id, "type": work.type, "title": work.title}
+        item = {"id": work.id, "type": work.csl_type, "title": work.title}
         if work.authors:
             item["author"] = [{"literal": name} for name in work.authors]
         if work.container:
@@ -148,7 +156,7 @@ def ris_line(tag, value):
 def as_ris(works):
     lines = []
     for work in works:
-        lines.append(ris_line("TY", CSL_TO_RIS.get(work.type, "ELEC")))
+        lines.append(ris_line("TY", work.ris_type))
         lines.append(ris_line("ID", work.id))
         lines.append(ris_line("TI", work.title))
         lines += [ris_line("AU", name) for name in work.authors]
@@ -184,7 +192,7 @@ def bibtex_text(value):
 def as_bibtex(works):
     entries = []
     for work in works:
-        entry_type = CSL_TO_BIBTEX.get(work.type, "misc")
+        entry_type = work.bibtex_type
         fields = [("title", "{" + bibtex_text(work.title) + "}")]
         if work.authors:
             fields.append(("author", " and ".join("{" + bibtex_text(name) + "}" for name in work.authors)))

@@ -275,6 +275,24 @@ def test_an_entry_and_its_sources_export_as_csl_json_ris_and_bibtex(client):
     assert client.get(f"{base}/cite/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "kind, csl, ris, bibtex",
+    [
+        ("government", "report", "GOVDOC", "techreport"),
+        ("report", "report", "RPRT", "techreport"),
+        ("news", "article-newspaper", "NEWS", "article"),
+        ("agency", "webpage", "ELEC", "misc"),
+    ],
+)
+def test_each_kind_of_source_gets_its_own_type_in_each_format(kind, csl, ris, bibtex):
+    from opendata.citations import as_bibtex, as_csl_json, as_ris, source_work
+
+    work = source_work(Source(key="s", title="A title", kind=kind, date="2010-05"))
+    assert json.loads(as_csl_json([work]))[0]["type"] == csl
+    assert as_ris([work]).startswith(f"TY  - {ris}\r\n")
+    assert as_bibtex([work]).startswith(f"@{bibtex}{{s,")
+
+
 def feed_entries(client):
     response = client.get(reverse("opendata:feed"))
     assert response["Content-Type"].startswith("application/atom+xml")
