@@ -10,20 +10,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from curation.spreadsheets import neutralised
+
 from .tables import LIST_SEPARATOR, iso, to_text
 from .xlsx import Workbook
 
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LICENSE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0 International",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
-
-
-def spreadsheet_safe(text):
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 class Echo:
@@ -55,13 +51,12 @@ def attachment(response, filename):
     return response
 
 
-def csv_rows(table, records, *, safe=True):
+def csv_rows(table, records):
     writer = csv.writer(Echo())
     yield "\ufeff"  # tells spreadsheet software the file is UTF-8
     yield writer.writerow([column.name for column in table.columns])
     for record in records:
-        cells = (to_text(value) for value in record.values())
-        yield writer.writerow([spreadsheet_safe(cell) if safe else cell for cell in cells])
+        yield writer.writerow([neutralised(to_text(value)) for value in record.values()])
 
 
 def as_csv(table, records, filename, page_url):

@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from curation.spreadsheets import neutralised
+
 from .templatetags.plan_tags import signed
 
-# A cell starting with one of these is run as a formula by spreadsheet software (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEGAL_ADVICE = gettext_lazy(
     "These laws change often, and courts block parts of them. Before a recommendation goes to council, ask your "
     "city attorney to confirm the law in force today, bills still pending and any court orders."
@@ -25,11 +25,6 @@ PROVENANCE = gettext_lazy(
     "applied to your answers."
 )
 MARKDOWN_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>|#"})
-
-
-def spreadsheet_safe(value):
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def markdown_safe(value):
@@ -149,7 +144,7 @@ def as_csv(plan, absolute):
             absolute(recommendation.get_absolute_url()),
             law_text(matches[recommendation.pk], absolute),
         ]
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        writer.writerow([neutralised(str(cell)) for cell in row])
     # What state law rules out: no step to tick, but the warning travels with the checklist.
     for match in plan.ruled_out:
         row = [
@@ -163,7 +158,7 @@ def as_csv(plan, absolute):
             absolute(match.item.get_absolute_url()),
             law_text(match, absolute),
         ]
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        writer.writerow([neutralised(str(cell)) for cell in row])
     return download(buffer.getvalue(), "text/csv; charset=utf-8", filename(plan, "csv"))
 
 
