@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from practices.browse import LINKED_FACETS, SORTS, PracticeBrowse
 from practices.models import Practice
+from statelaw.listing import stances_asked
 
 from . import tables
 from .tables import Context
@@ -58,8 +59,7 @@ offer("recommendations", tables.recommendations, "practices:recommendations")
 
 def state_law_rows(request):
     """The states page's entries: its stance filter (unknown values dropped, as the page drops them)."""
-    stances = [value.strip().lower() for value in request.GET.getlist("stance")]
-    stances = [value for value in dict.fromkeys(stances) if value in tables.StateLawStance.values]
+    stances, _ignored = stances_asked(request.GET.getlist("stance"))
     queryset = tables.state_laws.rows()
     if stances:
         queryset = queryset.filter(stance__in=stances)

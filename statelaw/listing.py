@@ -7,9 +7,21 @@ The whole list is small (the states and DC), so it is read once and counted in P
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.utils.translation import gettext_lazy as _
-
 from .models import STANCE_MEANINGS, Stance
+
+
+def stances_asked(values):
+    """The stances a query asks for (``?stance=``, any case, each once, in order) and the values that are not
+    stances (cut short, for a notice)."""
+    selected, ignored = [], []
+    for raw in values:
+        value = raw.strip().lower()
+        if value in Stance.values:
+            if value not in selected:
+                selected.append(value)
+        elif value:
+            ignored.append(raw[:60])
+    return selected, ignored
 
 
 @dataclass
@@ -24,14 +36,7 @@ class StanceOption:
 class StateListing:
     def __init__(self, params, entries):
         self.entries = sorted(entries, key=lambda entry: str(entry.name))
-        self.selected, self.ignored = [], []
-        for raw in params.getlist("stance"):
-            value = raw.strip().lower()
-            if value in Stance.values:
-                if value not in self.selected:
-                    self.selected.append(value)
-            elif value:
-                self.ignored.append(raw[:60])
+        self.selected, self.ignored = stances_asked(params.getlist("stance"))
 
     @cached_property
     def options(self):
@@ -62,5 +67,3 @@ class StateListing:
     @property
     def is_filtered(self):
         return bool(self.selected)
-
-    ignored_label = _("Stance")

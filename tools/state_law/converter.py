@@ -12,29 +12,17 @@ import datetime
 import re
 from pathlib import Path
 
+from statelaw.models import BillOutcome, Effect, LawStatus, Stance
 from tools.research_notes.converter import NotesError, clean_text, clean_url, load_yaml, normalise_url, public_text
 
 WORDING = Path(__file__).with_name("wording.yaml")
 FIXTURE_NAME = "6-state-laws.json"
 
-STANCES = {"restricts_local_limits", "limits_cooperation", "mixed", "no_statewide_law_found"}
-LAW_STATUSES = {"in_force", "partly_blocked", "blocked", "enacted"}
-BILL_OUTCOMES = {"pending", "vetoed", "failed", "not_enacted", "unconfirmed"}
-EFFECTS = {
-    "bans_local_limits",
-    "requires_detainers",
-    "requires_287g",
-    "requires_status_checks",
-    "requires_ice_notice",
-    "bans_info_limits",
-    "bars_enforcement_help",
-    "bars_detainer_holds",
-    "bars_287g",
-    "bars_status_questions",
-    "limits_info_sharing",
-    "state_controls_287g",
-    "conditions_287g",
-}
+# The values the site's models take, so the fixtures cannot hold one it does not know.
+STANCES = set(Stance.values)
+LAW_STATUSES = set(LawStatus.values)
+BILL_OUTCOMES = set(BillOutcome.values)
+EFFECTS = set(Effect.values)
 # The notes' own prose: the site must not repeat it.
 NOTE_PROSE = ("summary", "what_it_does", "status", "holding")
 # A run of this many words shared with a note's prose is a copied sentence, not a shared name.
