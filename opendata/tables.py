@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, StringAgg, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -161,9 +161,11 @@ def split_keys(value):
     return sorted(filter(None, (value or "").split(KEY_SEPARATOR)))
 
 
-def joined(model, link, key, *, distinct=False, **filters):
-    """The keys of a row's linked entries, joined by the database: one subquery, no ordering needed."""
-    rows = model.objects.filter(**{link: OuterRef("pk")}, **filters).order_by().values(link)
+def joined(linked, link, key, *, distinct=False):
+    """The keys of a row's linked entries (a model, or a queryset of the entries that count), joined by the
+    database: one subquery, no ordering needed."""
+    linked = linked if isinstance(linked, QuerySet) else linked._default_manager.all()
+    rows = linked.filter(**{link: OuterRef("pk")}).order_by().values(link)
     return Subquery(rows.annotate(keys=StringAgg(key, Value(KEY_SEPARATOR), distinct=distinct)).values("keys"))
 
 
@@ -464,7 +466,7 @@ departments = register(
                 "practices",
                 "list",
                 _("Its published practices (keys of the practices table)."),
-                source=joined(Practice, "department", "slug", status=Practice.Status.PUBLISHED),
+                source=joined(published_practices(), "department", "slug"),
             ),
             Column("updated", "datetime", _("When the department's entry was last changed.")),
         ],
@@ -513,10 +515,9 @@ recommendations = register(
                     "table; the why is in recommendation_examples)."
                 ),
                 source=joined(
-                    RecommendationExample,
+                    RecommendationExample.objects.filter(practice__in=published_practices()),
                     "recommendation",
                     "practice__slug",
-                    practice__status=Practice.Status.PUBLISHED,
                 ),
             ),
         ],
@@ -966,7 +967,7 @@ state_law_bills = without_none(
 
 def state_law_citations():
     """Subqueries: the sources that published state-law entries cite."""
-    published = StateEntry.objects.filter(status="published")
+    published = published_state_entries()
     found = []
     for model in (Law, CourtRuling, OtherMeasure, Bill):
         found.append(model.objects.filter(entry__in=published, source=OuterRef("pk")))
