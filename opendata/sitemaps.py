@@ -1,4 +1,4 @@
-"""sitemap.xml: the public pages, each practice and department with the date it last changed."""
+"""sitemap.xml: the public pages, each practice, department and state-law entry with the date it last changed."""
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
@@ -8,6 +8,7 @@ from django.urls import reverse
 from departments.models import Department
 from pagecache.middleware import cache_public_page
 from practices.models import Practice
+from statelaw.models import StateEntry
 
 
 class PagesSitemap(Sitemap):
@@ -19,6 +20,7 @@ class PagesSitemap(Sitemap):
             "practices:list",
             "departments:list",
             "practices:recommendations",
+            "statelaw:list",
             "planning:plan",
             "about",
             "opendata:data",
@@ -59,7 +61,22 @@ class DepartmentSitemap(Sitemap):
         return max(filter(None, [department.updated, department.practices_updated]))
 
 
-SITEMAPS = {"pages": PagesSitemap, "practices": PracticeSitemap, "departments": DepartmentSitemap}
+class StateEntrySitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return StateEntry.objects.published().only("state", "updated").order_by("state")
+
+    def lastmod(self, entry):
+        return entry.updated
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "practices": PracticeSitemap,
+    "departments": DepartmentSitemap,
+    "state-laws": StateEntrySitemap,
+}
 
 
 @cache_public_page

@@ -353,6 +353,9 @@ def test_the_sitemap_lists_published_pages_with_dates_and_robots_names_it(client
     assert entries["http://testserver/practices/storm-lake-ia/"]
     assert entries["http://testserver/departments/storm-lake-ia/"]
     assert "http://testserver/data/" in entries and "http://testserver/api/" in entries
+    states = {loc for loc in entries if loc.startswith("http://testserver/states/") and loc.count("/") == 5}
+    assert len(states) == StateEntry.objects.published().count() > 50
+    assert entries["http://testserver/states/ca/"] and "http://testserver/states/" in entries
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").text
 
 
