@@ -43,7 +43,6 @@ class Row:
     key: str
     label: str
     fill: object  # practice -> Cell
-    help: str = ""
 
     def cells(self, practices):
         return [self.fill(practice) for practice in practices]

@@ -83,15 +83,6 @@ class StatePlace:
         return sum(department.practice_count for department in self.departments)
 
     @property
-    def summary(self):
-        """'18 departments in 13 states', for the map's fold."""
-        departments = ngettext("%(count)s department", "%(count)s departments", len(self.departments)) % {
-            "count": len(self.departments)
-        }
-        states = ngettext("%(count)s state", "%(count)s states", len(self.states)) % {"count": len(self.states)}
-        return _("%(departments)s in %(states)s") % {"departments": departments, "states": states}
-
-    @property
     def point(self):
         shape = atlas().states.get(self.code)
         return shape.label if shape else None
@@ -197,11 +188,6 @@ class DirectoryMap:
         places = self.states if self.by_state else self.departments
         placed = [place for place in places if place.point is not None]
         return sorted(placed, key=lambda place: -place.radius)
-
-    @property
-    def unplaced(self):
-        """Departments the map cannot show: outside its frame (the territories) or without coordinates."""
-        return [department for department in self.departments if department.point is None]
 
     @property
     def atlas(self):

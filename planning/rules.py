@@ -654,10 +654,6 @@ class LawMark:
     def consequence(self):
         return LAW_CONSEQUENCES[LawKind(self.kind)]
 
-    @property
-    def text(self):
-        return f"{self.law} {self.does}. {self.consequence}"
-
 
 def law_marks(authorities):
     """{recommendation slug: [LawMark]}, strongest first, from a state's laws and rulings.
