@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curation.spreadsheets import neutralised
+from sources.dates import readable_date
 
 from .templatetags.plan_tags import signed
 
@@ -72,7 +73,7 @@ def state_law_lines(plan, absolute):
             lines += [f"{md(title)}:", "", *[f"- {md(item)}" for item in items], ""]
     checked = _("Checked on %(date)s") % {"date": date_format(entry.checked_on, "j F Y")}
     if entry.sources_through:
-        checked += _(", against sources dated up to %(through)s") % {"through": entry.sources_through}
+        checked += _(", against sources dated up to %(through)s") % {"through": readable_date(entry.sources_through)}
     lines += [f"**{md(_('Not legal advice.'))}** {md(LEGAL_ADVICE)} {md(checked)}.", ""]
     lines += [f"{md(_('Laws, court rulings and sources'))}: <{absolute(entry.get_absolute_url())}>", ""]
     return lines

@@ -133,6 +133,26 @@ def test_the_list_shows_every_state_with_its_stance_and_counts(client, django_as
     assert counts["restricts_local_limits"] == 24
     assert "Requires cooperation" in response.text and "Not legal advice." in response.text
     assert state_page("tx") in response.text
+    # Dates read as words; nothing shows the stored form.
+    assert "31 December 2024" in response.text and "November 2024" in response.text
+    assert not re.search(r">\d{4}-\d{2}", response.text)
+
+
+@pytest.mark.parametrize(
+    "kept, shown",
+    [
+        ("2024", "2024"),
+        ("2024-11", "November 2024"),
+        ("2024-11-05", "5 November 2024"),
+        ("late 2017 or 2018", "late 2017 or 2018"),
+        ("2010-13", "2010-13"),
+        ("", ""),
+    ],
+)
+def test_kept_dates_read_as_a_person_says_them(kept, shown):
+    from sources.dates import readable_date
+
+    assert readable_date(kept) == shown
 
 
 def test_the_list_filters_by_stance_and_keeps_its_counts(client, django_assert_max_num_queries):
@@ -164,7 +184,7 @@ def test_a_state_page_says_what_police_must_and_must_not_do_with_each_law_cited(
     for name in ("SB 4 (2017)", "SB 8 (2025)", "SB 4 (2023)", "City of El Cenizo v. Texas, 890 F.3d 164"):
         assert name in text
     assert "In force in part" in text and "Blocked" not in text.split("Court rulings")[0].split("SB 4 (2023)")[0]
-    assert "Checked on 1 December 2026, against sources dated up to 2025-07." in text
+    assert "Checked on 1 December 2026, against sources dated up to July 2025." in text
     assert "ask your city attorney" in text
     assert 'href="https://capitol.texas.gov/tlodocs/89R/billtext/html/SB00008F.htm"' in text
     assert re.search(r'<a href="#source-\d+"', text)

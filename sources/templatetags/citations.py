@@ -2,9 +2,11 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
+from sources.dates import readable_date
 from sources.models import Source
 
 register = template.Library()
+register.filter("readable_date", readable_date)
 
 
 def flatten(items):
