@@ -110,7 +110,13 @@ class Plan:
 
     @cached_property
     def ruled_out(self):
+        """What state law rules out: listed apart, with its law, and never in any other list."""
         return [match for match in self.ranked_recommendations if match.ruled_out]
+
+    @cached_property
+    def allowed_recommendations(self):
+        """The ranked recommendations that state law does not rule out, in rank order."""
+        return [match for match in self.ranked_recommendations if not match.ruled_out]
 
     # Departments like yours
 
@@ -149,21 +155,17 @@ class Plan:
     @cached_property
     def start_here(self):
         if self.is_general:
-            return rules.general_start(self.ranked_recommendations)
-        return rules.start_here(self.answers, self.ranked_recommendations)
+            return rules.general_start(self.allowed_recommendations)
+        return rules.start_here(self.answers, self.allowed_recommendations)
 
     @cached_property
     def also_consider(self):
         chosen = {id(match) for match in self.start_here}
-        return [
-            match
-            for match in self.ranked_recommendations
-            if match.points > 0 and id(match) not in chosen and not match.ruled_out
-        ]
+        return [match for match in self.allowed_recommendations if match.points > 0 and id(match) not in chosen]
 
     @cached_property
     def less_urgent(self):
-        return [match for match in self.ranked_recommendations if match.points < 0 and not match.ruled_out]
+        return [match for match in self.allowed_recommendations if match.points < 0]
 
     @property
     def not_shown_count(self):

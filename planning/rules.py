@@ -470,12 +470,13 @@ def rank_recommendations(answers, recommendations):
     return sorted(matches, key=lambda match: -match.points)
 
 
-def start_here(answers, ranked):
+def start_here(answers, allowed):
     """First steps: for each worry and each thing the city lacks, the most urgent recommendation
     that answers it (one already chosen if it does; else the first the rule lists among the equal
-    best), then the most urgent of the rest, up to START_HERE_COUNT in all. What state law rules out
-    is never a first step. Each chosen match records in ``covers`` the needs it answers."""
-    urgent = [match for match in ranked if match.points > 0 and not match.ruled_out]
+    best), then the most urgent of the rest, up to START_HERE_COUNT in all. ``allowed`` are the
+    ranked matches without what state law rules out, which is never a first step. Each chosen match
+    records in ``covers`` the needs it answers."""
+    urgent = [match for match in allowed if match.points > 0]
     start = []
     for answer, label in answers.needs():
         answering = next((rule.recommendations for rule in RULES if rule.when == answer and rule.points > 0), ())
@@ -498,12 +499,12 @@ def start_here(answers, ranked):
     return sorted(start, key=lambda match: rank[id(match)])
 
 
-def general_start(ranked):
+def general_start(allowed):
     """For a city whose answers point nowhere in particular: each area's first recommendation
-    that is not already in place, in the directory's order."""
+    that is not already in place, in the directory's order (``allowed``: as for start_here)."""
     seen_areas, start = set(), []
-    in_directory_order = sorted(ranked, key=lambda m: (m.item.area.position, m.item.position, m.item.title))
-    for match in (m for m in in_directory_order if m.points >= 0 and not m.ruled_out):
+    in_directory_order = sorted(allowed, key=lambda m: (m.item.area.position, m.item.position, m.item.title))
+    for match in (m for m in in_directory_order if m.points >= 0):
         if match.item.area_id not in seen_areas:
             seen_areas.add(match.item.area_id)
             start.append(match)
