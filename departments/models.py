@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +67,11 @@ class DepartmentQuerySet(ContentQuerySet):
     def public(self):
         """Departments with at least one practice the public may see."""
         return self.filter(Exists(practice_model().objects.published().filter(department=OuterRef("pk"))))
+
+    def with_published_practices(self):
+        """Each department with ``practices.all()`` holding its published practices in the report's order."""
+        published = practice_model().objects.published().order_by("report_order")
+        return self.prefetch_related(Prefetch("practices", queryset=published))
 
 
 class FigureBasis(models.TextChoices):

@@ -28,10 +28,11 @@ def department_list(request):
         departments = departments.with_policies(policy)
     # The map shows the departments the list shows, whichever filter applies.
     map_practices = published.filter(department__in=departments.values("pk"))
-    departments = departments.prefetch_related(
-        Prefetch("practices", queryset=published.order_by("report_order")),
-        Prefetch("policies", queryset=WrittenPolicy.objects.order_by("year", "position")),
-    ).order_by("city", "state", "pk")
+    departments = (
+        departments.with_published_practices()
+        .prefetch_related(Prefetch("policies", queryset=WrittenPolicy.objects.order_by("year", "position")))
+        .order_by("city", "state", "pk")
+    )
     page = Paginator(departments, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "departments": page,

@@ -9,7 +9,7 @@ its published law with its laws and rulings (3).
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch, Value
+from django.db.models import Value
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -46,9 +46,7 @@ class Example:
 def department_profiles():
     """The profiled departments with published practices, as the rules compare them."""
     published = Practice.objects.published()
-    departments = Department.objects.public().prefetch_related(
-        Prefetch("practices", queryset=published.order_by("report_order"))
-    )
+    departments = Department.objects.public().with_published_practices()
     # Who the published practices serve, communities and languages read in one query.
     served = PracticeCommunity.objects.filter(practice__in=published).annotate(facet=Value("community"))
     spoken = PracticeLanguage.objects.filter(practice__in=published).annotate(facet=Value("language"))

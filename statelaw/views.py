@@ -1,8 +1,7 @@
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from departments.models import Department, practice_model
+from departments.models import Department
 from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 
@@ -12,8 +11,7 @@ from .models import StateEntry
 
 def directory_in(state):
     """The state's profiled departments, each with its published practices (two queries)."""
-    published = Prefetch("practices", queryset=practice_model().objects.published().order_by("report_order"))
-    return Department.objects.public().filter(state=state).prefetch_related(published).order_by("city", "pk")
+    return Department.objects.public().filter(state=state).with_published_practices().order_by("city", "pk")
 
 
 @cache_public_page
