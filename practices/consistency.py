@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from curation.fields import lines
+
 from .models import Community, Fact, Language, Practice, PracticeCommunity
 from .models.choices import OWN_PLACE_SECTIONS, FactSection
 
@@ -241,7 +243,7 @@ def kind_evidence(practice, facts=None):
         if kind.needs_policy:
             shown.append((kind, list(practice.department.policies.all())))
             continue
-        words = [word.strip() for word in kind.evidence_words.splitlines() if word.strip()]
+        words = lines(kind.evidence_words)
         pattern = re.compile(rf"\b(?:{alternation(words)})", re.IGNORECASE) if words else None
         shown.append((kind, [fact for fact in facts if pattern and pattern.search(fact_text(fact))]))
     return shown

@@ -12,20 +12,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from practices.status_now import year_of
+
 from .converter import UPDATE_2026 as EDITORIAL
 from .converter import NotesError, clean_text, clean_url, load_yaml, normalise_url, our_prose
-
-UNDATED = re.compile(r"^undated\b", re.IGNORECASE)
-YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-
-
-def year_of(date):
-    """The earliest year a date allows ('late 2017 or 2018' -> 2017); None when undated."""
-    date = str(date or "")
-    if UNDATED.match(date.strip()):
-        return None
-    match = YEAR.search(date)
-    return int(match.group(1)) if match else None
 
 
 def shown_date(date):
