@@ -28,7 +28,7 @@ class CorrectionSuggestionQuerySet(models.QuerySet):
 
     def accepting_more(self, client_key=None):
         """Whether the form takes another suggestion: at most CORRECTIONS_PER_HOUR arrive in an hour from
-        everyone together, and at most CORRECTIONS_PER_CLIENT_PER_HOUR from one client.
+        everyone together, and at most CORRECTIONS_PER_CLIENT from one client.
 
         The form is public and anonymous; the caps keep a flood (which the honeypot field does not stop)
         from burying real suggestions, and one client from using up everyone's hour. The count is in
