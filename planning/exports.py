@@ -71,9 +71,9 @@ def state_law_lines(plan, absolute):
     for title, items in duties:
         if items:
             lines += [f"{md(title)}:", "", *[f"- {md(item)}" for item in items], ""]
-    checked = _("Checked on %(date)s") % {"date": date_format(entry.checked_on, "j F Y")}
+    checked = _("Law researched on %(date)s") % {"date": date_format(entry.checked_on, "j F Y")}
     if entry.sources_through:
-        checked += _(", against sources dated up to %(through)s") % {"through": readable_date(entry.sources_through)}
+        checked += _(", in sources dated up to %(through)s") % {"through": readable_date(entry.sources_through)}
     lines += [f"**{md(_('Not legal advice.'))}** {md(LEGAL_ADVICE)} {md(checked)}.", ""]
     lines += [f"{md(_('Laws, court rulings and sources'))}: <{absolute(entry.get_absolute_url())}>", ""]
     return lines
@@ -228,6 +228,12 @@ def as_markdown(plan, absolute, share_url):
             )
             if match.law_marks:
                 lines.append(f"  {md(law_text(match, absolute))}")
+        lines.append("")
+    if plan.law_also:
+        lines += [f"## {md(_('Also bound up with state law'))}", ""]
+        for match in plan.law_also:
+            lines.append(f"- [{md(match.item.title)}]({absolute(match.item.get_absolute_url())})")
+            lines.append(f"  {md(law_text(match, absolute))}")
         lines.append("")
     if plan.less_urgent:
         lines += [f"## {md(_('Less urgent for you'))}", ""]

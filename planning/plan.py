@@ -165,10 +165,17 @@ class Plan:
     def less_urgent(self):
         return [match for match in self.allowed_recommendations if match.points < 0]
 
+    @cached_property
+    def law_also(self):
+        """Recommendations state law limits or already requires that no other list shows (the answers leave
+        them neutral): listed so that every recommendation the law marks is in the plan with its law."""
+        shown = {id(match) for match in [*self.start_here, *self.also_consider, *self.less_urgent]}
+        return [match for match in self.allowed_recommendations if match.law_marks and id(match) not in shown]
+
     @property
     def not_shown_count(self):
-        shown = len(self.start_here) + len(self.also_consider) + len(self.less_urgent) + len(self.ruled_out)
-        return len(self.ranked_recommendations) - shown
+        lists = (self.start_here, self.also_consider, self.less_urgent, self.law_also, self.ruled_out)
+        return len(self.ranked_recommendations) - sum(len(shown) for shown in lists)
 
     @cached_property
     def _department_points(self):

@@ -20,6 +20,10 @@ def plan(request):
     if asked and form.is_valid():
         answers = form.answers()
         query = answers_query(answers)
+        if "edit" in request.GET:
+            # A link that fills in some answers (a state's page gives its state) and leaves the rest to the visitor.
+            context["form"] = PlanForm(query, options=options)
+            return render(request, "planning/plan.html", context)
         if not query:
             query["size"] = ""  # an empty answer still asks for a (general) plan; a bare /plan/ shows the form
         plan = Plan(answers, options=options)

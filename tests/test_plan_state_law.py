@@ -240,3 +240,21 @@ def test_the_closest_departments_show_even_when_ties_would_cut_them_off():
 def test_the_status_policy_question_says_which_way_the_policy_goes():
     label = str(Existing.STATUS_POLICY.label)
     assert "not ask" in label and "immigration status" in label
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"state": "CA", "population": "1300000"}, {"state": "TX"}, {"state": "TX", "concern": "deportation"}],
+    ids=["large-california-city", "texas-no-answers", "texas-deportation"],
+)
+def test_every_recommendation_the_law_marks_is_in_the_plan_with_its_law(client, answers):
+    response = client.get(reverse("planning:plan"), answers)
+    plan, text = response.context["plan"], response.text
+    marked = [match for match in plan.ranked_recommendations if match.law_marks]
+    assert marked and sum(plan.law_counts.values()) == len(marked)
+    listed = [*plan.start_here, *plan.also_consider, *plan.less_urgent, *plan.law_also, *plan.ruled_out]
+    assert all(any(match is shown for shown in listed) for match in marked)
+    for match in marked:
+        title = str(match.item.title)
+        after = text[text.index(f">{title}</") :]
+        assert str(match.law_marks[0].kind_label) in after[:4000], title

@@ -381,3 +381,12 @@ def test_the_plan_costs_a_small_constant_number_of_queries(client):
     # laws and its rulings.
     assert after == [1, 10, 10, 10]
     assert max(after) <= MAX_QUERIES
+
+
+def test_a_state_page_s_plan_link_opens_the_form_with_its_state_chosen(client):
+    state_page = client.get("/states/tx/").text
+    link = re.search(r'href="(/plan/\?[^"]+)">Plan a program for a city in Texas', state_page).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200 and response.context["plan"] is None
+    assert "Your starting plan" not in response.text
+    assert re.search(r'<option value="TX" selected>', response.text)

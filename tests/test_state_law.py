@@ -184,7 +184,7 @@ def test_a_state_page_says_what_police_must_and_must_not_do_with_each_law_cited(
     for name in ("SB 4 (2017)", "SB 8 (2025)", "SB 4 (2023)", "City of El Cenizo v. Texas, 890 F.3d 164"):
         assert name in text
     assert "In force in part" in text and "Blocked" not in text.split("Court rulings")[0].split("SB 4 (2023)")[0]
-    assert "Checked on 1 December 2026, against sources dated up to July 2025." in text
+    assert "Law researched on 1 December 2026, in sources dated up to July 2025." in text
     assert "ask your city attorney" in text
     assert 'href="https://capitol.texas.gov/tlodocs/89R/billtext/html/SB00008F.htm"' in text
     assert re.search(r'<a href="#source-\d+"', text)
