@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
 
+from config.typed import as_typed
 from practices.models import Practice
 
 MIN_PRACTICES, MAX_PRACTICES = 2, 4
@@ -54,7 +55,7 @@ class Selection:
         practices = Practice.objects.published().filter(slug__in=wanted).for_detail_page() if wanted else []
         found = {practice.slug: practice for practice in practices}
         chosen = [found[value] for value in values if value in found]
-        not_found = [value[:60] for value in values if value not in found]
+        not_found = [as_typed(value) for value in values if value not in found]
         return cls(chosen[:MAX_PRACTICES], not_found, chosen[MAX_PRACTICES:])
 
     @property

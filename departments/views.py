@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from config.typed import as_typed
 from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 
@@ -41,7 +42,7 @@ def department_list(request):
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "policy": policy if policy in POLICY_FILTERS else "",
         "policy_filters": POLICY_FILTERS,
-        "ignored_policy": ignored[:60],
+        "ignored_policy": as_typed(ignored),
     }
     return render(request, "departments/department_list.html", context)
 

@@ -7,6 +7,8 @@ The whole list is small (the states and DC), so it is read once and counted in P
 from dataclasses import dataclass
 from functools import cached_property
 
+from config.typed import as_typed
+
 from .models import STANCE_MEANINGS, Stance
 
 
@@ -20,7 +22,7 @@ def stances_asked(values):
             if value not in selected:
                 selected.append(value)
         elif value:
-            ignored.append(raw[:60])
+            ignored.append(as_typed(raw))
     return selected, ignored
 
 

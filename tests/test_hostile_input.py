@@ -88,3 +88,15 @@ def test_no_correction_breaks_the_form(anonymous, fields):
     if response.status_code == 302:
         assert response["Location"].startswith("/"), fields  # never an outside address
     assert_escaped(response.content.decode(errors="replace"), str(fields))
+
+
+@pytest.mark.parametrize(
+    "url, name",
+    [("/compare/", "p"), ("/states/", "stance"), ("/departments/", "policy")],
+)
+def test_a_typed_value_shown_back_carries_no_control_characters(anonymous, url, name):
+    response = anonymous.get(url, {name: "odd\x00value\x1b[31m\u200b"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "oddvalue[31m" in text
+    assert not any(char in text for char in "\x00\x1b")
