@@ -1,7 +1,7 @@
 """Whole public pages cached for anonymous visitors, and correct under curation.
 
-Views opt in with @cache_public_page. A page is stored under the content version it was rendered
-at (models.ContentVersion), the visitor's language, whether the visitor takes gzip (pages are
+Views opt in with @cache_public_page. A page is stored under the release that rendered it (see
+release()), the content version it was rendered at (models.ContentVersion), the visitor's language, whether the visitor takes gzip (pages are
 stored as GZipMiddleware compressed them), and its full address: scheme, host, path and the
 query string exactly as sent (hashed, so keys stay short; very long query strings are not
 cached). Each request reads the committed version first, one single-row query, so after an edit
@@ -21,10 +21,12 @@ still matches is answered 304. Pages for a visitor with a session get ``private,
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import re
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -223,10 +225,22 @@ def last_modified_date(changed, now=None):
     return last_modified if now - max(changed, midnight) >= LAST_MODIFIED_SETTLE else None
 
 
+@functools.cache
+def release():
+    """What tells one release's pages from another's: a hash of the static files' manifest (it names every
+    stylesheet and script by its content), or "dev" without one. With a cache shared across hosts (Redis),
+    a host on a new release never serves a page cached by the old one, whose files may be gone."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "dev"
+
+
 def page_key(request, version):
     # As LocaleMiddleware and GZipMiddleware, further down, will choose them.
     language = translation.get_language_from_request(request)
     encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
     address = hashlib.sha256(f"{language} {encoding} {request.build_absolute_uri()}".encode()).hexdigest()
     # Pages print today's date ("Printed on", a citation's access date): a new day, a new page.
-    return f"page:{version}:{timezone.localdate().isoformat()}:{address}"
+    return f"page:{release()}:{version}:{timezone.localdate().isoformat()}:{address}"

@@ -81,6 +81,21 @@ def test_anonymous_visitors_get_public_pages_from_the_cache(page_cache, client, 
     assert "Content-Security-Policy" in second and second["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_new_release_never_serves_the_old_release_s_pages(page_cache, client, settings, tmp_path):
+    """Hosts share the cache (Redis): pages cached by the old release name its static files, which the
+    new one may no longer have."""
+    from pagecache.middleware import release
+
+    settings.STATIC_ROOT = tmp_path
+    try:
+        for manifest, expected in [('{"old": 1}', "miss"), ('{"old": 1}', "hit"), ('{"new": 2}', "miss")]:
+            (tmp_path / "staticfiles.json").write_text(manifest)
+            release.cache_clear()
+            assert get(client, "/about/")[1] == expected
+    finally:
+        release.cache_clear()
+
+
 def test_a_hit_costs_one_query(page_cache, client, django_assert_num_queries):
     get(client, "/practices/")
     with django_assert_num_queries(1):
