@@ -1,8 +1,7 @@
 """The rows of the comparison: one list, in reading order, each row a label and how to fill its cells.
 
-To add a row (the cost and evidence of issue 13, the state law of issue 12), append a Row to ROWS.
-A row computes its cells for all the practices at once, so a row that needs more data (a state's
-law) can fetch it in one query for every column. Cells hold entries, each citing its sources;
+To add a row, append a Row to ROWS. A row computes its cells for all the practices at once, so a
+row that needs more data (StateLawRow, a state's law) fetches it in one query for every column. Cells hold entries, each citing its sources;
 two cells agree when their entries say the same, which is how rows where all agree can be hidden.
 """
 
@@ -10,10 +9,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from practices.evidence import outcome_sources
 from practices.models import FactSection
+from statelaw.models import StateEntry
 
 
 @dataclass
@@ -155,6 +157,32 @@ def status_now(practice):
     return Cell([entry], layout="lines")
 
 
+def evidence(practice):
+    """The evidence level, with the sources of the outcome facts it is drawn from."""
+    entry = Entry(
+        practice.get_evidence_level_display(),
+        f"{reverse('about')}#evidence",
+        sources=outcome_sources(practice.facts.all()),
+    )
+    return Cell([entry], layout="lines")
+
+
+class StateLawRow(Row):
+    """The law of each practice's state today: every state in one query."""
+
+    def cells(self, practices):
+        states = {practice.department.state for practice in practices}
+        entries = {entry.state: entry for entry in StateEntry.objects.published().filter(state__in=states)}
+        return [self.fill(practice, entries.get(practice.department.state)) for practice in practices]
+
+
+def state_law(practice, entry):
+    if entry is None:
+        return Cell([], _("Not in the directory yet"), layout="lines")
+    researched = _("law researched %(date)s") % {"date": formats.date_format(entry.checked_on, "F Y")}
+    return Cell([Entry(entry.get_stance_display(), entry.get_absolute_url(), researched)], layout="lines")
+
+
 def recommendations(practice):
     entries = [
         Entry(link.recommendation.title, link.recommendation.get_absolute_url(), sources=[link.source])
@@ -175,7 +203,9 @@ ROWS = [
     Row("staffing", _("Staffing"), facts_in(FactSection.STAFFING, _("No source found describes it"))),
     Row("partners", _("Partners"), facts_in(FactSection.PARTNERS, _("No source found names them"), layout="inline")),
     Row("funding", _("Funding and cost"), facts_in(FactSection.FUNDING, _("No source found says"))),
+    Row("evidence", _("Evidence behind its outcomes"), evidence),
     Row("status", _("Status now"), status_now),
+    StateLawRow("state-law", _("State law today"), state_law),
     Row("recommendations", _("Recommendations it shows"), recommendations),
 ]
 
@@ -186,8 +216,13 @@ class ComparedRow:
     cells: list
 
     @property
+    def nothing_known(self):
+        """No source gives this for any of them: not an agreement, and never hidden as one."""
+        return not any(cell.entries for cell in self.cells)
+
+    @property
     def all_agree(self):
-        return len({cell.agreement_key for cell in self.cells}) == 1
+        return not self.nothing_known and len({cell.agreement_key for cell in self.cells}) == 1
 
 
 def compare_rows(practices, rows=ROWS):

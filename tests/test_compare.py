@@ -67,19 +67,39 @@ def test_what_no_source_says_is_said_plainly(client):
     assert '<span class="unknown">No source found names them</span>' in row(text, "Partners")  # Storm Lake
 
 
+MASSACHUSETTS = ["chelsea-ma", "lowell-ma"]
+
+
 def test_rows_where_all_agree_can_be_hidden(client):
-    shown = client.get(url(*THREE))
+    shown = client.get(url(*MASSACHUSETTS))
     agreeing = [row for row in shown.context["rows"] if row.all_agree]
-    assert agreeing, "the three share at least one row (e.g. a foreign-born share no source gives)"
+    assert {str(row.row.label) for row in agreeing} >= {"State law today"}
     label = str(agreeing[0].row.label)
     assert "(the same for all)" in row(shown.text, label)
     count = len(agreeing)
     assert f"Hide the {count} row{'s' if count > 1 else ''} where all agree" in shown.text
-    hidden = client.get(url(*THREE, same="hide"))
+    hidden = client.get(url(*MASSACHUSETTS, same="hide"))
     assert f'<th scope="row">{label}' not in hidden.text
     assert '<th scope="row">Staffing' in hidden.text
     assert [str(r.row.label) for r in hidden.context["hidden_rows"]] == [str(r.row.label) for r in agreeing]
-    assert f'href="{url(*THREE).replace("&", "&amp;")}">Show every row</a>' in hidden.text
+    assert f'href="{url(*MASSACHUSETTS).replace("&", "&amp;")}">Show every row</a>' in hidden.text
+
+
+def test_a_row_no_source_gives_for_any_is_not_an_agreement(client):
+    response = client.get(url(*THREE, same="hide"))
+    unknown = [compared for compared in response.context["rows"] if compared.nothing_known]
+    assert [str(compared.row.label) for compared in unknown] == ["Foreign-born share"]
+    assert "(not known for any)" in row(response.text, "Foreign-born share")
+    assert not response.context["hidden_rows"]
+
+
+def test_the_grid_gives_each_practice_s_evidence_and_state_law(client):
+    text = client.get(url(*THREE)).text
+    state_law = row(text, "State law today")
+    assert 'href="/states/ia/"' in state_law and "Requires cooperation" in state_law
+    assert 'href="/states/ca/"' in state_law and "Limits cooperation" in state_law
+    assert "law researched" in state_law
+    assert 'href="/about/#evidence"' in row(text, "Evidence behind its outcomes")
 
 
 def test_the_address_is_shareable_and_tidy(client):
