@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from pagecache.middleware import cache_public_page
 
@@ -12,5 +13,7 @@ for pattern in api_patterns:
 
 urlpatterns = [
     path("api/", docs.api_docs, name="api_docs"),
+    # The base address itself names no endpoint: someone who types it gets the reference.
+    path("api/v1/", RedirectView.as_view(pattern_name="api_docs")),
     path("api/v1/", include((api_patterns, api_app), namespace=api_namespace)),
 ]

@@ -1,8 +1,9 @@
 """The rows of the comparison: one list, in reading order, each row a label and how to fill its cells.
 
 To add a row, append a Row to ROWS. A row computes its cells for all the practices at once, so a
-row that needs more data (StateLawRow, a state's law) fetches it in one query for every column. Cells hold entries, each citing its sources;
-two cells agree when their entries say the same, which is how rows where all agree can be hidden.
+row that needs more data (StateLawRow, a state's law) fetches it in one query for every column.
+Cells hold entries, each citing its sources; two cells agree when their entries say the same, which
+is how rows where all agree can be hidden.
 """
 
 from dataclasses import dataclass, field

@@ -1,8 +1,9 @@
 """Whole public pages cached for anonymous visitors, and correct under curation.
 
 Views opt in with @cache_public_page. A page is stored under the release that rendered it (see
-release()), the content version it was rendered at (models.ContentVersion), the visitor's language, whether the visitor takes gzip (pages are
-stored as GZipMiddleware compressed them), and its full address: scheme, host, path and the
+release()), the content version it was rendered at (models.ContentVersion), the visitor's
+language, whether the visitor takes gzip (pages are stored as GZipMiddleware compressed them),
+and its full address: scheme, host, path and the
 query string exactly as sent (hashed, so keys stay short; very long query strings are not
 cached). Each request reads the committed version first, one single-row query, so after an edit
 every gunicorn worker looks up a new key and renders the page afresh; old entries age out.

@@ -104,7 +104,7 @@ class PlanForm(forms.Form):
         label=_("State"),
         choices=[("", _("Choose a state")), *State.choices],
         required=False,
-        help_text=_("Its Census region follows from it."),
+        help_text=_("To check your plan against its law, and to find departments in your part of the country."),
         error_messages={"invalid_choice": _("Choose a state from the list.")},
     )
     community = OptionsField(

@@ -114,7 +114,13 @@ class StateEntryQuerySet(PublishingQuerySet):
     def for_list(self):
         """Entries with the short names of their laws, for the list of states."""
         return self.prefetch_related(
-            models.Prefetch("laws", queryset=Law.objects.only("entry_id", "position", "short_name", "status")),
+            # Oldest first, as a reader scans a list of laws; a state's page keeps the curated order.
+            models.Prefetch(
+                "laws",
+                queryset=Law.objects.only("entry_id", "position", "short_name", "year", "status").order_by(
+                    "year", "position"
+                ),
+            ),
             models.Prefetch("rulings", queryset=CourtRuling.objects.only("entry_id", "position", "case", "date")),
         )
 
@@ -316,7 +322,7 @@ class LawStatus(models.TextChoices):
     IN_FORCE = "in_force", _("In force")
     PARTLY_BLOCKED = "partly_blocked", _("In force in part")
     BLOCKED = "blocked", _("Blocked by a court")
-    ENACTED = "enacted", _("Enacted; status now not confirmed")
+    ENACTED = "enacted", _("Enacted; whether it is in force now was not confirmed")
 
 
 class CitedPart(models.Model):

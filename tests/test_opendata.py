@@ -389,3 +389,8 @@ def test_the_states_page_downloads_its_published_entries_with_its_filter(client)
     assert len(everything) == StateEntry.objects.published().count()
     in_name_order = sorted(StateEntry.objects.published(), key=lambda entry: str(entry.get_state_display()))
     assert [row["state"] for row in everything] == [entry.state for entry in in_name_order]
+
+
+def test_the_api_s_base_address_leads_to_its_reference(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 302 and response["Location"] == "/api/"

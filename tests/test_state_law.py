@@ -136,6 +136,7 @@ def test_the_list_shows_every_state_with_its_stance_and_counts(client, django_as
     # Dates read as words; nothing shows the stored form.
     assert "31 December 2024" in response.text and "November 2024" in response.text
     assert not re.search(r">\d{4}-\d{2}", response.text)
+    assert "SB 4 (2017); SB 4 (2023); SB 8 (2025)" in response.text  # each state's laws, oldest first
 
 
 @pytest.mark.parametrize(
