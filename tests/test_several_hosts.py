@@ -475,3 +475,39 @@ def test_one_request_id_in_the_logs_of_nginx_gunicorn_and_django(deployment):
     assert len(django_lines) == len(gunicorn_lines) == 1, logged()
     assert django_lines[0].endswith(f"WARNING django.request request={request_id}: Not Found: /no-such-page/")
     assert request_id not in other.log_text()
+
+
+def test_the_shipped_https_site_passes_nginx_t(tmp_path):
+    """practices.conf, the part the test above leaves to production (TLS on 443, the redirect from port
+    80), as nginx itself checks it: with a throwaway certificate and logs in a scratch folder."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not (Path(nginx).exists() and shutil.which("openssl")):
+        pytest.skip("Needs nginx and openssl.")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=practices.test"]
+        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    shutil.copytree(NGINX_CONFIG, tmp_path / "practices")
+    site = (NGINX_CONFIG.parent / "practices.conf").read_text()
+    for shipped, scratch in [
+        ("/etc/ssl/practices/fullchain.pem", tmp_path / "cert.pem"),
+        ("/etc/ssl/practices/privkey.pem", tmp_path / "key.pem"),
+        ("/var/log/nginx/", f"{tmp_path}/"),
+    ]:
+        assert shipped in site
+        site = site.replace(shipped, str(scratch))
+    (tmp_path / "practices.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n  include practices.conf;\n}}\n"
+    )
+    result = subprocess.run(
+        [nginx, "-t", "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
