@@ -236,6 +236,10 @@ def deployment(tmp_path_factory):
         pytest.skip("Needs nginx (Debian package nginx; .ci/run installs it).")
     if not shutil.which("redis-server"):
         pytest.skip("Needs redis-server (Debian package redis-server).")
+    try:
+        [free_port(address) for address in HOSTS]
+    except OSError:
+        pytest.skip(f"Needs the loopback addresses {' and '.join(HOSTS)} (Linux has all of 127.0.0.0/8).")
     folder = tmp_path_factory.mktemp("several-hosts")
     scratch = ScratchDatabase(folder)
     scratch.create()
