@@ -387,7 +387,7 @@ IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR") or Path(tempfile.g
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 
-# Errors (a 500, a failure Django logs at ERROR) are mailed to these addresses, when set, through the SMTP
+# Errors (a 500, anything logged at ERROR) are mailed to these addresses, when set, through the SMTP
 # server below; sending waits at most DJANGO_EMAIL_TIMEOUT, and a failure to send never fails the request.
 ADMINS = env_addresses("DJANGO_ADMINS")
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "").strip() or "root@localhost"
@@ -429,10 +429,11 @@ LOGGING = {
         # Does nothing while ADMINS is empty.
         "mail_admins": {"class": "config.log.AdminEmail", "level": "ERROR", "filters": ["require_debug_false"]},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Every error is mailed too: Django's (500s above all) and the site's own.
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django's errors (500s above all) by mail as well; its console lines go through the root's handler.
-        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Without Django's default handlers for it (its own mail_admins would send each error twice).
+        "django": {"handlers": [], "level": "INFO"},
         # django-axes logs every sign-in at INFO; lockouts come at WARNING.
         "axes": {"level": "WARNING"},
     },

@@ -88,6 +88,13 @@ def test_an_error_is_mailed_to_the_admins_with_its_request_id(settings, monkeypa
     assert settings.SECRET_KEY not in message.body, "Django's report hides the settings' secrets"
 
 
+def test_the_sites_own_errors_are_mailed_too(settings):
+    settings.ADMINS = ["ops@example.org"]
+    logging.getLogger("config.cache").error("Something the site could not do")
+    (message,) = mail.outbox
+    assert message.subject == "[Practices directory] ERROR: Something the site could not do [request -]"
+
+
 def test_without_admins_no_mail_is_sent(settings, monkeypatch):
     settings.ADMINS = []
     break_robots_txt(monkeypatch)
