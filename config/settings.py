@@ -434,6 +434,8 @@ LOGGING = {
     "loggers": {
         # Without Django's default handlers for it (its own mail_admins would send each error twice).
         "django": {"handlers": [], "level": "INFO"},
+        # A request for a host the site does not serve (bots try many): on the console, not by mail.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
         # django-axes logs every sign-in at INFO; lockouts come at WARNING.
         "axes": {"level": "WARNING"},
     },

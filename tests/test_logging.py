@@ -95,6 +95,13 @@ def test_the_sites_own_errors_are_mailed_too(settings):
     assert message.subject == "[Practices directory] ERROR: Something the site could not do [request -]"
 
 
+def test_a_request_for_an_unknown_host_is_not_mailed(settings):
+    settings.ADMINS = ["ops@example.org"]
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert mail.outbox == []
+
+
 def test_without_admins_no_mail_is_sent(settings, monkeypatch):
     settings.ADMINS = []
     break_robots_txt(monkeypatch)
