@@ -357,7 +357,8 @@ def test_an_edit_saved_through_one_host_shows_on_every_host_at_once(deployment, 
     caching = Counter(response.headers["X-Page-Cache"] for responses in after.values() for response in responses)
     assert caching == {"miss": 1, "hit": 9}, caching
     figures.append(
-        f"edit: signed in and saved through {sorted(served_by)}; the next 10 requests on both hosts: {caching}"
+        f"edit: the curator's requests were answered by {sorted(served_by)}; "
+        f"the next 10 requests on both hosts showed the edit: {dict(caching)}"
     )
 
 
