@@ -75,7 +75,11 @@ class Redis:
             stderr=log,
         )
         log.close()
-        wait_until(self.answers, 10, "redis-server did not answer")
+        try:
+            wait_until(self.answers, 10, "redis-server did not answer")
+        except BaseException:
+            self.stop()
+            raise
 
     def answers(self):
         try:
@@ -135,20 +139,14 @@ http {{
 
     def start(self):
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "-e",
-                str(self.folder / "error.log"),
-                "-p",
-                str(self.folder),
-                "-c",
-                str(self.folder / "nginx.conf"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.folder / "nginx.stderr", "ab"),
-        )
-        wait_until(lambda: self.answers("/healthz"), 10, "nginx did not answer")
+        arguments = ["-e", self.folder / "error.log", "-p", self.folder, "-c", self.folder / "nginx.conf"]
+        with open(self.folder / "nginx.stderr", "ab") as stderr:
+            self.process = subprocess.Popen([binary, *map(str, arguments)], stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            wait_until(lambda: self.answers("/healthz"), 10, "nginx did not answer")
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def answers(self, path):
@@ -188,7 +186,11 @@ class Host:
 
     def start(self):
         self.server = Gunicorn(self.env, workers=2, log_path=self.log_path, host=self.address, port=self.port)
-        self.server.start()
+        try:
+            self.server.start()
+        except BaseException:
+            self.server.stop()
+            raise
         return self
 
     def get(self, path):
@@ -206,23 +208,29 @@ class Host:
 class Deployment:
     def __init__(self, scratch, folder):
         self.scratch, self.folder = scratch, folder
-        self.redis = Redis(folder)
-        self.redis.start()
-        env = production_env(
-            scratch.url,
-            scratch.static_root,
-            DJANGO_CACHE_URL=f"redis://127.0.0.1:{self.redis.port}/0",
-            DJANGO_CACHE_KEY_PREFIX=f"practices-tests-{uuid.uuid4().hex}",
-            DJANGO_TRUSTED_PROXIES="1",
-        )
-        self.hosts = [Host(env, address, folder).start() for address in HOSTS]  # one env: one secret key
-        self.nginx = Nginx(folder, self.hosts).start()
+        self.redis, self.hosts, self.nginx = Redis(folder), [], None
+        try:
+            self.redis.start()
+            env = production_env(
+                scratch.url,
+                scratch.static_root,
+                DJANGO_CACHE_URL=f"redis://127.0.0.1:{self.redis.port}/0",
+                DJANGO_CACHE_KEY_PREFIX=f"practices-tests-{uuid.uuid4().hex}",
+                DJANGO_TRUSTED_PROXIES="1",
+            )
+            for address in HOSTS:  # one env: one secret key
+                self.hosts.append(Host(env, address, folder).start())
+            self.nginx = Nginx(folder, self.hosts).start()
+        except BaseException:
+            self.stop()  # whatever had started
+            raise
 
     def url(self, path):
         return self.nginx.url(path)
 
     def stop(self):
-        self.nginx.stop()
+        if self.nginx:
+            self.nginx.stop()
         for host in self.hosts:
             host.server.stop()
         self.redis.stop()
@@ -242,12 +250,14 @@ def deployment(tmp_path_factory):
         pytest.skip(f"Needs the loopback addresses {' and '.join(HOSTS)} (Linux has all of 127.0.0.0/8).")
     folder = tmp_path_factory.mktemp("several-hosts")
     scratch = ScratchDatabase(folder)
-    scratch.create()
-    deployment = Deployment(scratch, folder)
     try:
-        yield deployment
+        scratch.create()
+        deployment = Deployment(scratch, folder)
+        try:
+            yield deployment
+        finally:
+            deployment.stop()
     finally:
-        deployment.stop()
         scratch.drop()
 
 
