@@ -13,12 +13,13 @@ PYTHON ?= $(shell for candidate in python3 python3.14 python3.13 python3.12 \
 	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$candidate"; break; fi; done)
 
-.PHONY: run test install install-dev migrate seed check lint format collectstatic bench clean help
+.PHONY: run test install install-dev migrate seed check lint pre-commit format collectstatic bench clean help
 
 help:
 	@echo "make run     set up and serve the site on http://$(HOST):$(PORT)/ (debug mode)"
 	@echo "make test    set up and run every test (DATABASE_URL picks the database; SQLite by default)"
 	@echo "make lint    ruff;  make check    Django system checks and missing migrations"
+	@echo "make pre-commit   every pre-commit hook on every file (ruff, django-upgrade, djade...), as CI does"
 	@echo "make bench   build 20,000 practices in a scratch database, serve them with gunicorn, load each page"
 	@echo "             (BENCH_ARGS=\"--database sqlite --practices 5000 ...\"; see bench/run.py --help)"
 
@@ -62,6 +63,10 @@ collectstatic: install
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The hooks install their pinned packages from PyPI on first use (cached in ~/.cache/pre-commit).
+pre-commit: install-dev
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 format: install-dev
 	$(PY) -m ruff check --fix .

@@ -28,11 +28,12 @@ max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
-# Logs to the console: the access log on standard output, errors on standard error.
+# Logs to the console: the access log on standard output, errors on standard error. One access line per
+# request, ending with the id nginx gave it (X-Request-ID; "-" without one), as nginx's and Django's do.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" request=%({x-request-id}i)s'
 
 # No runtime control socket: one per user would clash between instances, and nothing uses it.
 control_socket_disable = True

@@ -16,7 +16,7 @@ def client_address(request):
     address = request.META.get("REMOTE_ADDR", "")
     hops = settings.TRUSTED_PROXIES
     if hops:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= hops:
             address = forwarded[-hops]

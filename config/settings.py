@@ -10,7 +10,10 @@ import base64
 import datetime
 import hashlib
 import os
+import re
 import tempfile
+from email.headerregistry import Address
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,6 +70,16 @@ def env_seconds(name, default):
     if seconds is None or not 0 < seconds < 86400:
         raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, not {value!r}.")
     return seconds
+
+
+def env_addresses(name):
+    """E-mail addresses, comma-separated, each "Name <address>" or a bare address."""
+    value = os.environ.get(name, "")
+    addresses = getaddresses([value]) if value.strip() else []
+    for _name, address in addresses:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
+            raise ImproperlyConfigured(f"{name} must be e-mail addresses, comma-separated, not {value!r}.")
+    return [str(Address(display_name=name, addr_spec=address)) for name, address in addresses]
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -373,13 +386,57 @@ IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR") or Path(tempfile.g
 # Spreadsheet imports run in one transaction: a file with any bad row changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-# To the console (standard error, like gunicorn's error log), for the process manager to collect.
+
+# Errors (a 500, anything logged at ERROR) are mailed to these addresses, when set, through the SMTP
+# server below; sending waits at most DJANGO_EMAIL_TIMEOUT, and a failure to send never fails the request.
+ADMINS = env_addresses("DJANGO_ADMINS")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "").strip() or "root@localhost"
+EMAIL_SUBJECT_PREFIX = "[Practices directory] "
+if env_bool("DJANGO_EMAIL_STARTTLS") and env_bool("DJANGO_EMAIL_SSL"):
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_STARTTLS or DJANGO_EMAIL_SSL, not both.")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("DJANGO_EMAIL_HOST", "").strip() or "localhost",
+            "port": env_int("DJANGO_EMAIL_PORT", 25),
+            "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+            "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("DJANGO_EMAIL_STARTTLS"),
+            "use_ssl": env_bool("DJANGO_EMAIL_SSL"),
+            "timeout": env_seconds("DJANGO_EMAIL_TIMEOUT", 5),
+        },
+    }
+}
+
+# To the console (standard error, like gunicorn's error log), for the process manager to collect. Each
+# line carries the request's id from nginx (config/log.py), as nginx's and gunicorn's access lines do.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "request_id": {"()": "config.log.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "config.log.UtcFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s request=%(request_id)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        # Does nothing while ADMINS is empty.
+        "mail_admins": {"class": "config.log.AdminEmail", "level": "ERROR", "filters": ["require_debug_false"]},
+    },
+    # Every error is mailed too: Django's (500s above all) and the site's own.
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Without Django's default handlers for it (its own mail_admins would send each error twice).
+        "django": {"handlers": [], "level": "INFO"},
+        # A request for a host the site does not serve (bots try many): on the console, not by mail.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+        # django-axes logs every sign-in at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -79,7 +79,7 @@ class EffectsField(models.JSONField):
 
     def formfield(self, **kwargs):
         return forms.MultipleChoiceField(
-            choices=Effect.choices,
+            choices=Effect,
             required=False,
             widget=forms.CheckboxSelectMultiple,
             label=self.verbose_name,

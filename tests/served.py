@@ -7,7 +7,9 @@ client, and a TCP proxy between gunicorn and PostgreSQL that a test can cut and 
 
 import asyncio
 import http.client
+import http.cookiejar
 import os
+import re
 import secrets
 import signal
 import socket
@@ -16,7 +18,9 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from contextlib import suppress
+from html.parser import HTMLParser
 from pathlib import Path
 
 import dj_database_url
@@ -27,9 +31,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 CURATOR = ("served-curator", "served-curator-password-1")
 
 
-def free_port():
+def free_port(host="127.0.0.1"):
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
@@ -37,14 +41,16 @@ def production_env(database_url, static_root, **overrides):
     """config.settings as in production, but on plain HTTP on loopback."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SECURE_COOKIES="0",
-        DJANGO_STATIC_ROOT=str(static_root),
-        DATABASE_URL=database_url,
-        **overrides,
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_STATIC_ROOT": str(static_root),
+            "DATABASE_URL": database_url,
+            **overrides,
+        }
     )
     return env
 
@@ -112,15 +118,21 @@ class ScratchDatabase:
 
 
 class Gunicorn:
-    """`gunicorn config.wsgi` with the project's gunicorn.conf.py, on a free port."""
+    """`gunicorn config.wsgi` with the project's gunicorn.conf.py, on a free port of a loopback address.
 
-    def __init__(self, env, workers=2, log_path=None):
-        self.port = free_port()
+    It runs in a process group of its own, so that kill() can end the master and its workers at once,
+    as when the machine it runs on goes away.
+    """
+
+    def __init__(self, env, workers=2, log_path=None, host="127.0.0.1", port=None):
+        self.host = host
+        self.port = port or free_port(host)
         self.log_path = log_path
+        self.workers = workers
         self.env = {
             **env,
             "WEB_CONCURRENCY": str(workers),
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_BIND": f"{host}:{self.port}",
             "GUNICORN_MAX_REQUESTS": "0",  # keep the same workers for the whole test
         }
         self.process = self.log = None
@@ -129,19 +141,32 @@ class Gunicorn:
         self.log = open(self.log_path, "ab") if self.log_path else None
         output = self.log or subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi"], cwd=BASE_DIR, env=self.env, stdout=output, stderr=output
+            [sys.executable, "-m", "gunicorn", "config.wsgi"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited; see {self.log_path}"
             with suppress(OSError):
-                if get(self.url("/robots.txt"), timeout=2).status == 200:
+                if get(self.url("/healthz"), timeout=2).status == 200:
                     return self
             time.sleep(0.2)
         raise TimeoutError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
+
+    def kill(self):
+        """SIGKILL to the master and every worker, as when the host goes down: nothing is finished."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        if self.log:
+            self.log.close()
 
     def worker_pids(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
@@ -161,8 +186,7 @@ class Gunicorn:
             try:
                 self.process.wait(timeout=35)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()
         if self.log:
             self.log.close()
 
@@ -283,3 +307,59 @@ class TcpProxy:
                 writer.write(data)
                 await writer.drain()
         writer.transport.abort()
+
+
+class FormFields(HTMLParser):
+    """The name=value pairs a browser would submit from the page's forms, as sent when nothing is changed."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.select, self.textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file", "image"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.fields[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+
+def form_fields(html):
+    parser = FormFields()
+    parser.feed(html)
+    return parser.fields
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def log_in(site):
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = site.url("/admin/login/?next=/admin/")
+    username, password = CURATOR
+    data = {
+        "username": username,
+        "password": password,
+        "csrfmiddlewaretoken": csrf_token(opener.open(login).read().decode()),
+    }
+    response = opener.open(urllib.request.Request(login, data=urllib.parse.urlencode(data).encode(), method="POST"))
+    assert response.url.endswith("/admin/"), "could not sign in"
+    return opener

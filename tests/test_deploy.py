@@ -232,3 +232,14 @@ def test_robots_txt(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme():
+    """The README's configuration table is what an operator reads: a new variable must land there too."""
+    code = (settings.BASE_DIR / "config" / "settings.py").read_text() + (
+        settings.BASE_DIR / "gunicorn.conf.py"
+    ).read_text()
+    names = set(re.findall(r'(?:os\.environ\.get|env_\w+)\(\s*"([A-Z][A-Z0-9_]+)"', code))
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    assert len(names) > 40, "the pattern no longer finds the settings"
+    assert not [name for name in sorted(names) if f"`{name}`" not in readme]

@@ -5,7 +5,6 @@ the admin under the Content-Security-Policy in Chromium, and (on PostgreSQL) an 
 database during load.
 """
 
-import http.cookiejar
 import re
 import shutil
 import sqlite3
@@ -16,12 +15,11 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from contextlib import suppress
-from html.parser import HTMLParser
 
 import psycopg
 import pytest
 
-from tests.served import CURATOR, Gunicorn, ScratchDatabase, TcpProxy, get, production_env
+from tests.served import CURATOR, Gunicorn, ScratchDatabase, TcpProxy, form_fields, get, log_in, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -139,62 +137,6 @@ def test_an_admin_edit_shows_at_once_in_every_worker(site, scratch):
     after = [get(site.url(PRACTICE)) for _ in range(30)]
     stale = [response.headers["X-Page-Cache"] for response in after if new_title not in response.text]
     assert not stale, f"{len(stale)} of 30 responses still showed the old title"
-
-
-class FormFields(HTMLParser):
-    """The name=value pairs a browser would submit from the page's forms, as sent when nothing is changed."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self.select, self.textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file", "image"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.fields[name] = attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")
-        elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.fields[self.select] = attrs.get("value", "")
-        elif tag == "textarea" and name:
-            self.textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.fields[self.textarea] += data
-
-
-def form_fields(html):
-    parser = FormFields()
-    parser.feed(html)
-    return parser.fields
-
-
-def csrf_token(html):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
-def log_in(site):
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    login = site.url("/admin/login/?next=/admin/")
-    username, password = CURATOR
-    data = {
-        "username": username,
-        "password": password,
-        "csrfmiddlewaretoken": csrf_token(opener.open(login).read().decode()),
-    }
-    response = opener.open(urllib.request.Request(login, data=urllib.parse.urlencode(data).encode(), method="POST"))
-    assert response.url.endswith("/admin/"), "could not sign in"
-    return opener
 
 
 @pytest.mark.browser
