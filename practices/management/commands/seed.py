@@ -11,7 +11,16 @@ from django.utils import timezone
 from curation.history import record_current_links
 from departments.models import Department
 from practices import search_text
-from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
+from practices.models import (
+    Community,
+    Language,
+    Practice,
+    PracticeKind,
+    Recommendation,
+    SearchSynonym,
+    StrategyArea,
+)
+from practices.synonyms import add_default_synonyms
 from sources.models import ReportNote, Source
 from statelaw.models import StateEntry
 
@@ -112,5 +121,7 @@ class Command(BaseCommand):
             with override_settings(SIMPLE_HISTORY_ENABLED=False), search_text.batched():
                 call_command("loaddata", *[str(path) for path in files], verbosity=0)
             record_loaded_history()
+            # Kept through --force: they are the curators' search settings, not the directory's content.
+            add_default_synonyms(SearchSynonym)
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the directory: {loaded}."))
