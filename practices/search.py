@@ -149,8 +149,9 @@ def group_words(tokens, synonyms):
             )
         )
         for form in forms:
-            if words := words_of(form):
-                wordings.setdefault(tuple(map(fold, words)), phrases)
+            # Matched as the visitor's words are read: "and", "not"... are not among them.
+            if key := tuple(fold(word) for word in words_of(form) if word.upper() not in OPERATORS):
+                wordings.setdefault(key, phrases)
     index = 0
     while index < len(tokens):
         for end in range(len(tokens), index, -1):
