@@ -1,11 +1,11 @@
 """Keep what is derived from a practice in step with every write to what it is made of.
 
 A practice's search text (``search_names``, ``search_facts``) is built from the practice, its
-department, kinds, areas, communities, languages, facts and the recommendations it shows; its status today and evidence level
-from its facts and the sources they cite (``Practice.DERIVED_FIELDS``). Whatever changes one of them (the admin,
-a spreadsheet import, a history revert, a bulk delete, ``loaddata``, a shell) sends a signal that
-lands here (see curation/changes.py), and the practices it touches are rebuilt in the same
-transaction, so search never answers with words a curator has changed.
+department, kinds, areas, communities, languages, facts and the recommendations it shows; its status
+today and evidence level from its facts and the sources they cite (``Practice.DERIVED_FIELDS``).
+Whatever changes one of them (the admin, a spreadsheet import, a history revert, a bulk delete,
+``loaddata``, a shell) sends a signal that lands here (see curation/changes.py), and the practices
+it touches are rebuilt in the same transaction, so search never answers with words a curator has changed.
 
 Every signal ends in ``touch(model, pks)``. Inside ``batched()`` (bulk loads, and every spreadsheet
 import through curation.changes.rebuilds_batched) the touches are collected and each practice is

@@ -92,7 +92,7 @@ def test_a_filled_form_gives_a_plan_with_reasons_examples_and_cited_sources(clie
     text = response.text
     for expected in [
         "Departments like yours",
-        "Same size band: Small (under 50,000)",
+        "A city of the same size: Small (under 50,000)",
         "Also serves 2 of your communities: Lao, Mexican",
         "Same region: Midwest",
         "Where to start",

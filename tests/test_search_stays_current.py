@@ -57,8 +57,9 @@ def test_a_queryset_update_and_a_bulk_create(client):
 
 def test_the_recommendations_a_practice_shows(client):
     recommendation = Recommendation.objects.get(title__icontains="U visa")
+    dallas = Practice.objects.get(slug="dallas-tx")
     link = RecommendationExample.objects.create(
-        recommendation=recommendation, practice=Practice.objects.get(slug="dallas-tx"), note="A kiwibird link.", source_id=1
+        recommendation=recommendation, practice=dallas, note="A kiwibird link.", source_id=1
     )
     assert found(client, "kiwibird") == {"dallas-tx"}
     Recommendation.objects.filter(pk=recommendation.pk).update(title="Set up a clear takahe certification process")

@@ -76,7 +76,8 @@
   // What the visitor had open, typed and focused, to put back after the swap.
   function remember(root) {
     var focused = document.activeElement;
-    var state = { open: {}, find: {}, focus: null, panel: null };
+    var state = { open: {}, find: {}, focus: null, panel: null, maps: {} };
+    root.querySelectorAll("details.map-panel").forEach(function (map) { state.maps[map.id] = map.open; });
     var panel = root.querySelector("#filter-panel");
     state.panel = panel ? panel.open : null;
     root.querySelectorAll("fieldset.facet").forEach(function (fieldset) {
@@ -98,6 +99,9 @@
   function restore(root, state) {
     var panel = root.querySelector("#filter-panel");
     if (panel && state.panel !== null) panel.open = state.panel;
+    root.querySelectorAll("details.map-panel").forEach(function (map) {
+      if (map.id in state.maps) map.open = state.maps[map.id];
+    });
     root.querySelectorAll("fieldset.facet").forEach(function (fieldset) {
       var more = fieldset.querySelector(".facet__more");
       if (more && state.open[fieldset.id]) more.open = true;
