@@ -5,6 +5,8 @@ one finds entries (tests/test_search.py checks that every group does). The first
 group's main one.
 """
 
+from django.utils import timezone
+
 DEFAULT_SYNONYMS = [
     ("U visa", ["u-visa", "uvisa", "U visa certification", "I-918", "Form I-918", "I-918 Supplement B"]),
     (
@@ -37,11 +39,29 @@ DEFAULT_SYNONYMS = [
 NOTE = "Added with the directory's search; edit freely."
 
 
-def add_default_synonyms(model, using="default"):
-    """Create the starting groups if the table is empty (so curators' edits and deletions are kept)."""
+ADDED_REASON = "The directory's starting synonyms"
+
+
+def add_default_synonyms(model, history_model, using="default"):
+    """Create the starting groups, each history starting with them, if the table is empty (so that
+    curators' edits and deletions are kept). Takes the models as arguments, for the migration's use."""
     if model._default_manager.using(using).exists():
         return 0
-    model._default_manager.using(using).bulk_create(
+    added = model._default_manager.using(using).bulk_create(
         model(term=term, alternatives="\n".join(alternatives), note=NOTE) for term, alternatives in DEFAULT_SYNONYMS
     )
-    return len(DEFAULT_SYNONYMS)
+    now = timezone.now()
+    history_model._default_manager.using(using).bulk_create(
+        history_model(
+            id=synonym.pk,
+            term=synonym.term,
+            alternatives=synonym.alternatives,
+            note=synonym.note,
+            version=synonym.version,
+            history_date=now,
+            history_type="+",
+            history_change_reason=ADDED_REASON,
+        )
+        for synonym in model._default_manager.using(using).filter(term__in=[synonym.term for synonym in added])
+    )
+    return len(added)

@@ -118,7 +118,7 @@ def test_an_empty_form_gives_a_general_plan(client):
     assert response.status_code == 200
     plan = response.context["plan"]
     assert plan.is_general and len(plan.start_here) == 5
-    assert "starts with the first recommendation in each strategy area" in response.text
+    assert "starts with the first recommendation in each recommendation area" in response.text
     assert "No profiled department shares your answers yet." in response.text
     assert client.get(share_link(response)).context["plan"].is_general
 

@@ -4,7 +4,11 @@ from practices.synonyms import add_default_synonyms
 
 
 def add(apps, schema_editor):
-    add_default_synonyms(apps.get_model("practices", "SearchSynonym"), using=schema_editor.connection.alias)
+    add_default_synonyms(
+        apps.get_model("practices", "SearchSynonym"),
+        apps.get_model("practices", "HistoricalSearchSynonym"),
+        using=schema_editor.connection.alias,
+    )
 
 
 class Migration(migrations.Migration):
