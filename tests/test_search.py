@@ -69,7 +69,27 @@ def test_what_a_search_finds(client, made, words, expected):
     assert found(client, words) == expected
 
 
-@pytest.mark.parametrize("words", ['"', "*", "-", "NOT", "OR AND", "a:b", "(", "^", "' OR 1=1 --", "NEAR(x y)"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        '"',
+        "*",
+        "-",
+        "NOT",
+        "OR AND",
+        "a:b",
+        "(",
+        "^",
+        "' OR 1=1 --",
+        "NEAR(x y)",
+        "'s",
+        "’",
+        "-'",
+        "287(g)(",
+        "a-",
+        "x" * 300,
+    ],
+)
 def test_query_syntax_is_read_as_words_never_an_error(client, made, words):
     assert found(client, words) <= made
 
