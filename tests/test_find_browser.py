@@ -194,3 +194,15 @@ def test_axe_finds_no_violations_on_the_search_pages_on_a_phone(phone, site, axe
     report = axe_report()
     screenshot("page")
     assert not report, report
+
+
+def test_after_filters_apply_in_place_the_compare_ticks_still_work(browser, site):
+    browser.get(site + "/practices/")
+    browser.execute_script("window.localStorage.clear()")
+    box = option(browser, "kind", "language_access")
+    box.click()
+    assert_results_heading(browser, "14 practices")
+    tick = browser.find_element(By.CSS_SELECTOR, ".compare-choice input")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", tick)
+    tick.click()
+    assert "1 of 4 chosen" in browser.find_element(By.ID, "compare-status").text
