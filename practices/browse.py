@@ -5,6 +5,9 @@ Unknown values are dropped with a notice instead of emptying the page. The page 
 number of queries whatever the directory's size: one for the filter options, one per linked facet,
 one for all the facets read from a practice's own row, its department and its state (state, state law,
 city size, status today, evidence, policy on record), the result count, the page and the page's kinds.
+A search adds the curated synonyms and, for several words, which practices match which word and the
+best of those that match only some (with their kinds); a search that finds nothing may read the
+directory's words for "did you mean" (practices/search_display.py).
 The ``law`` facet is the stance of the practice's state today (its published state-law entry).
 """
 
@@ -363,8 +366,8 @@ class PracticeBrowse:
         here, are near misses of the directory's own words. (When it found practices, every word matched.)"""
         if found or not self.parsed.groups:
             return None
-        found = {index for groups in self.word_hits.values() for index in groups}
-        missing = {index for index in range(len(self.parsed.groups)) if index not in found}
+        matched = {index for groups in self.word_hits.values() for index in groups}
+        missing = {index for index in range(len(self.parsed.groups)) if index not in matched}
         return did_you_mean(self.parsed, missing, self.published) if missing else None
 
     def with_snippets(self, practices):
