@@ -3,7 +3,7 @@
 import base64
 
 import pytest
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -52,7 +52,9 @@ def results_heading(browser):
 
 def assert_results_heading(browser, expected):
     try:
-        WebDriverWait(browser, 10).until(lambda driver: results_heading(driver) == expected)
+        # Filters apply in place (static/js/filters.js): the heading read may be swapped out while reading it.
+        wait = WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException])
+        wait.until(lambda driver: results_heading(driver) == expected)
     except TimeoutException:
         raise AssertionError(f"results heading is {results_heading(browser)!r}, expected {expected!r}") from None
 
