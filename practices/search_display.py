@@ -88,13 +88,13 @@ def highlight(text, parsed):
 @dataclass
 class Snippet:
     segments: list
-    from_facts: bool  # the summary does not match: the words are in the entry's facts
+    found_in: str  # "summary", "facts" (the summary does not match) or "names" (only its names and tags do)
 
 
 def snippet(practice, parsed):
-    """About SNIPPET_WORDS words around the first match in the summary, else in the facts; None if the
-    practice matches only on its names and tags (its title and tags then show why)."""
-    for text, from_facts in ((practice.summary, False), (practice.search_facts, True)):
+    """About SNIPPET_WORDS words around the first match in the summary, else in the facts; else the
+    words of its names and tags (place, kinds, communities...) that match; None if nothing marks."""
+    for text, found_in in ((practice.summary, "summary"), (practice.search_facts, "facts")):
         spans = word_spans(text)
         marked = marked_spans(spans, parsed.phrases)
         if marked:
@@ -103,8 +103,17 @@ def snippet(practice, parsed):
             parts = segments(text, spans, marked, start, end)
             if end < len(spans):
                 parts.append(("…", False))
-            return Snippet(parts, from_facts)
-    return None
+            return Snippet(parts, found_in)
+    names = practice.search_names
+    spans = word_spans(names)
+    marked = marked_spans(spans, parsed.phrases)
+    words = dict.fromkeys(names[start:end] for index, (start, end, _word) in enumerate(spans) if index in marked)
+    if not words:
+        return None
+    parts = []
+    for word in words:
+        parts += [(", ", False), (word, True)] if parts else [(word, True)]
+    return Snippet(parts, "names")
 
 
 # The directory's own words, for "did you mean": kept per process, rebuilt when published text changes.

@@ -167,3 +167,11 @@ def test_every_seeded_synonym_finds_the_directorys_entries(term, alternatives):
 
 def test_visa_finds_the_page_whose_recommendations_discuss_u_visas():
     assert "washington-dc" in {practice.slug for practice in Practice.objects.published().search("visa")}
+
+
+def test_a_practice_found_by_its_place_or_tags_says_so(client, made):
+    response = client.get(LIST, {"q": "Storm Lake", "sort": "city"})
+    academy = next(practice for practice in response.context["page_obj"] if practice.slug == "academy-one")
+    assert academy.snippet.found_in == "names"
+    assert academy.snippet.segments == [("Storm", True), (", ", False), ("Lake", True)]
+    assert "In its names, place and tags:</span> <mark>Storm</mark>, <mark>Lake</mark>" in response.text
