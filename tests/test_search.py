@@ -7,6 +7,8 @@ from departments.models import Department
 from practices.models import Practice, SearchSynonym
 from practices.synonyms import DEFAULT_SYNONYMS
 
+from .admin_forms import admin_url
+
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("practices:list")
@@ -175,3 +177,14 @@ def test_a_practice_found_by_its_place_or_tags_says_so(client, made):
     assert academy.snippet.found_in == "names"
     assert academy.snippet.segments == [("Storm", True), (", ", False), ("Lake", True)]
     assert "In its names, place and tags:</span> <mark>Storm</mark>, <mark>Lake</mark>" in response.text
+
+
+def test_a_synonym_needs_words_the_search_can_read(curator_client):
+    response = curator_client.post(admin_url(SearchSynonym, "add"), {"term": "(-)", "alternatives": "--\n''"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Give at least one word or number." in errors["term"]
+    assert "Give at least one other wording, one per line." in errors["alternatives"]
+    added = curator_client.post(admin_url(SearchSynonym, "add"), {"term": "citizen academy", "alternatives": "CPA"})
+    assert added.status_code == 302
+    assert SearchSynonym.objects.get(term="citizen academy").history.get().history_type == "+"

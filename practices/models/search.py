@@ -87,7 +87,10 @@ class SearchSynonym(VersionedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
         if not words_of(self.term):
-            raise ValidationError({"term": _("Give at least one word or number.")})
+            errors["term"] = _("Give at least one word or number.")
         if not any(words_of(line) for line in self.alternatives.splitlines()):
-            raise ValidationError({"alternatives": _("Give at least one other wording, one per line.")})
+            errors["alternatives"] = _("Give at least one other wording, one per line.")
+        if errors:
+            raise ValidationError(errors)
