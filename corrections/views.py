@@ -19,7 +19,7 @@ def suggest_correction(request):
             form.add_error(
                 None,
                 _(
-                    "More suggestions than the curators can read have arrived in the last hour, so this one "
+                    "More suggestions than our editors can read have arrived in the last hour, so this one "
                     "was not sent. Your text is still below: please send it again in an hour."
                 ),
             )
@@ -30,7 +30,7 @@ def suggest_correction(request):
             suggestion.client_key = sender
             suggestion.save()
             CorrectionSuggestion.objects.forget_old_clients()
-            messages.success(request, _("Thank you. The curators will check your suggestion against a source."))
+            messages.success(request, _("Thank you. Our editors will check your suggestion against a source."))
             return redirect(suggestion.page or "about")
     else:
         form = CorrectionSuggestionForm(initial={"page": request.GET.get("page", "")[:300]})

@@ -34,7 +34,7 @@ DESCRIPTION = (
     "immigrant residents. It starts from the National League of Cities' 2011 report Public Safety Programs "
     "for the Immigrant Community: 17 Good Practices in U.S. Cities: its 17 practices, its Indianapolis case "
     "study and its four recommendation areas, and adds, for each practice, facts from other public sources, "
-    "each cited. Only published entries are included, never curators' notes or drafts."
+    "each cited. Only published entries are included, never editors' private notes or drafts."
 )
 LICENSE_TEXT = """# Licence
 

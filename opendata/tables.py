@@ -377,7 +377,7 @@ PRACTICE_COLUMNS = [
         ),
         enum=choice_values(EvidenceLevel),
     ),
-    Column("last_reviewed", "date", _("When a curator last checked the entry against its sources.")),
+    Column("last_reviewed", "date", _("When our editors last checked the entry against its sources.")),
     Column("updated", "datetime", _("When the entry itself was last changed.")),
 ]
 
@@ -853,7 +853,7 @@ state_laws = register(
             ),
             Column("checked_on", "date", _("When the state's law was last searched for.")),
             Column("sources_through", "string", _("The date of the newest source relied on.")),
-            Column("last_reviewed", "date", _("When a curator last checked the entry against its sources.")),
+            Column("last_reviewed", "date", _("When our editors last checked the entry against its sources.")),
             Column("updated", "datetime", _("When the entry was last changed.")),
         ],
         rows=lambda: published_state_entries().order_by(by_state_name(), "pk"),

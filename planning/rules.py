@@ -263,8 +263,8 @@ RULES = (
 
 # For the page's "how this plan is put together": the weights, in words.
 DEPARTMENT_WEIGHTS = [
-    (SAME_SIZE_BAND, _("the same size band as your city")),
-    (NEIGHBOURING_SIZE_BAND, _("the next size band up or down")),
+    (SAME_SIZE_BAND, _("a city of the same size as yours (the same city-size group)")),
+    (NEIGHBOURING_SIZE_BAND, _("a city one size group larger or smaller")),
     (EACH_SHARED_COMMUNITY, _("each community you named that it also serves")),
     (EACH_SHARED_LANGUAGE, _("each language you named that it also works in")),
     (SAME_REGION, _("the same Census region")),
@@ -403,10 +403,11 @@ def department_reasons(answers, profile, names):
     if band and profile.size_band:
         distance = size_band_distance(band, profile.size_band)
         if distance == 0:
-            reasons.append(Reason(SAME_SIZE_BAND, _("Same size band: %(band)s") % {"band": band.label}))
+            reasons.append(Reason(SAME_SIZE_BAND, _("A city of the same size: %(band)s") % {"band": band.label}))
         elif distance == 1:
             label = SizeBand(profile.size_band).label
-            reasons.append(Reason(NEIGHBOURING_SIZE_BAND, _("Next size band: %(band)s") % {"band": label}))
+            text = _("A city of a neighbouring size: %(band)s") % {"band": label}
+            reasons.append(Reason(NEIGHBOURING_SIZE_BAND, text))
     shared = [slug for slug in answers.communities if slug in profile.communities]
     if shared:
         text = ngettext(

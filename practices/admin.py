@@ -20,6 +20,7 @@ from .models import (
     PracticeLanguage,
     Recommendation,
     RecommendationExample,
+    SearchSynonym,
     StrategyArea,
 )
 from .resources import PracticeResource
@@ -52,6 +53,17 @@ class CommunityAdmin(CurationAdmin):
 class LanguageAdmin(CurationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(CurationAdmin):
+    list_display = ["term", "other_wordings"]
+    search_fields = ["term", "alternatives", "note"]
+    fields = ["term", "alternatives", "note"]
+
+    @admin.display(description=_("other wordings"))
+    def other_wordings(self, obj):
+        return ", ".join(line.strip() for line in obj.alternatives.splitlines() if line.strip())
 
 
 class PracticeCommunityInline(admin.TabularInline):

@@ -5,6 +5,9 @@ Unknown values are dropped with a notice instead of emptying the page. The page 
 number of queries whatever the directory's size: one for the filter options, one per linked facet,
 one for all the facets read from a practice's own row, its department and its state (state, state law,
 city size, status today, evidence, policy on record), the result count, the page and the page's kinds.
+A search adds the curated synonyms and, for several words, which practices match which word and the
+best of those that match only some (with their kinds); a search that finds nothing may read the
+directory's words for "did you mean" (practices/search_display.py).
 The ``law`` facet is the stance of the practice's state today (its published state-law entry).
 """
 
@@ -18,15 +21,19 @@ from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from config.typed import as_typed
 from departments.models import SizeBand
 from departments.states import State
 from statelaw.models import Stance, StateEntry
 
 from .models import CurrentStatus, EvidenceLevel, Practice, PracticeCommunity, PracticeLanguage, vocabulary_choices
 from .models.practice import policy_on_record
-from .search import clean_query
+from .search import clean_query, matches_by_group, parse
+from .search_display import did_you_mean, highlight, snippet
 
 PAGE_SIZE = 20
+# Practices that match some but not all of the visitor's words, shown after those that match them all.
+PARTIAL_LIMIT = 10
 
 # Facets backed by a link table: (link model, the lookup that names the option).
 LINKED_FACETS = {
@@ -40,7 +47,7 @@ LINKED_FACETS = {
 REPEATABLE_LINKS = {"community"}
 FACET_LABELS = {
     "kind": _("Kind of practice"),
-    "area": _("Strategy area"),
+    "area": _("Recommendation area"),
     "state": _("State"),
     "law": _("State law today"),
     "community": _("Community served"),
@@ -111,7 +118,7 @@ class KnownValuesField(forms.MultipleChoiceField):
                 if choice not in kept:
                     kept.append(choice)
             elif choice:
-                self.ignored.append(raw[:60])
+                self.ignored.append(as_typed(raw))
         return kept
 
 
@@ -187,8 +194,13 @@ class PracticeFilter(django_filters.FilterSet):
         for name in LINKED_FACETS:
             self.filters[name].extra["choices"] = vocabularies[name]
 
+    @cached_property
+    def parsed_query(self):
+        """The search, read once (with the curated synonyms) for every count the page makes."""
+        return parse(self.values.get("q", ""))
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value else queryset
+        return queryset.search(self.parsed_query) if value else queryset
 
     @cached_property
     def values(self):
@@ -231,11 +243,55 @@ def option_label(name, value, label, directory_areas):
     return label
 
 
+# A facet shows this many options (those chosen, then those finding the most) and folds the rest under
+# "show all"; a longer list also gets a box to find an option by name (static/js/filters.js).
+FOLDED_AT = 5
+FINDABLE_AT = 10
+# The glossary entry (templates/practices/glossary.html) that explains a facet's words.
+FACET_GLOSSARY = {
+    "area": "recommendation-area",
+    "law": "state-law",
+    "size": "city-size",
+    "status": "status-today",
+    "evidence": "evidence",
+    "policy": "policy-on-record",
+}
+
+
 @dataclass
 class Facet:
     name: str
     label: str
     options: list = field(default_factory=list)
+
+    @cached_property
+    def top(self):
+        """The options shown unfolded, in the list's own order: every chosen one, then the most found."""
+        if len(self.options) <= FOLDED_AT + 1:
+            return self.options
+        chosen = [option for option in self.options if option.selected]
+        others = sorted((option for option in self.options if not option.selected), key=lambda option: -option.count)
+        shown = {id(option) for option in chosen + others[: max(0, FOLDED_AT - len(chosen))]}
+        return [option for option in self.options if id(option) in shown]
+
+    @property
+    def rest(self):
+        shown = {id(option) for option in self.top}
+        return [option for option in self.options if id(option) not in shown]
+
+    @property
+    def findable(self):
+        return len(self.options) >= FINDABLE_AT
+
+    @property
+    def glossary(self):
+        return FACET_GLOSSARY.get(self.name)
+
+
+@dataclass
+class PartialMatches:
+    total: int
+    practices: list  # the best PARTIAL_LIMIT, each with ``matched_words``
 
 
 @dataclass
@@ -248,6 +304,7 @@ class PracticeBrowse:
     """What one visit to the browse page asked for, and what it finds."""
 
     def __init__(self, params: QueryDict, queryset):
+        self.published = queryset
         self.vocabularies = vocabulary_choices()
         self.filterset = PracticeFilter(params, queryset=queryset, vocabularies=self.vocabularies)
         self.data = self.filterset.values
@@ -255,13 +312,14 @@ class PracticeBrowse:
         self.ignored = self.filterset.ignored
         self.sort, sort_ignored = self._sort(params.get("sort"))
         self.ignored += sort_ignored
+        self.parsed = self.filterset.parsed_query
 
     def _sort(self, requested):
         default = "relevance" if self.query else "report"
         if not requested:
             return default, []
         if requested not in SORTS:
-            return default, [(_("Sort"), requested[:60])]
+            return default, [(_("Sort"), as_typed(requested))]
         if requested == "relevance" and not self.query:
             return default, []
         return requested, []
@@ -277,6 +335,50 @@ class PracticeBrowse:
 
     def page(self, number):
         return Paginator(self.results, PAGE_SIZE).get_page(number)
+
+    @cached_property
+    def word_hits(self):
+        """{practice id: {index of a word (group) it matches: rank}}, under the other filters."""
+        return matches_by_group(self.filterset.filtered(without={"q"}), self.parsed)
+
+    @property
+    def asks_several_things(self):
+        return len(self.parsed.groups) > 1
+
+    @cached_property
+    def partial_matches(self):
+        """The practices that match some of the visitor's words but not all, most words first."""
+        wanted = len(self.parsed.groups)
+        if wanted < 2:
+            return PartialMatches(0, [])
+        hits = {pk: found for pk, found in self.word_hits.items() if len(found) < wanted}
+        best = sorted(hits, key=lambda pk: (-len(hits[pk]), -sum(hits[pk].values()), pk))[:PARTIAL_LIMIT]
+        loaded = with_policy_on_record(self.published).filter(pk__in=best).select_related("department")
+        by_pk = {practice.pk: practice for practice in loaded.prefetch_related("kinds")}
+        practices = []
+        for pk in best:
+            practice = by_pk[pk]
+            practice.matched_words = [self.parsed.groups[index].label for index in sorted(hits[pk])]
+            practices.append(practice)
+        return PartialMatches(len(hits), self.with_snippets(practices))
+
+    def suggestion(self, found):
+        """A "did you mean" query when the search ``found`` nothing and some of its words, matching nothing
+        here, are near misses of the directory's own words. (When it found practices, every word matched.)"""
+        if found or not self.parsed.groups:
+            return None
+        matched = {index for groups in self.word_hits.values() for index in groups}
+        missing = {index for index in range(len(self.parsed.groups)) if index not in matched}
+        return did_you_mean(self.parsed, missing, self.published) if missing else None
+
+    def with_snippets(self, practices):
+        """Each practice with its title's matched words marked and a snippet saying why it matched."""
+        practices = list(practices)
+        if self.parsed.groups:
+            for practice in practices:
+                practice.title_segments = highlight(practice.title, self.parsed)
+                practice.snippet = snippet(practice, self.parsed)
+        return practices
 
     @property
     def sort_choices(self):

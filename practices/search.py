@@ -58,59 +58,172 @@ def clean_query(query):
     return query[:MAX_QUERY_LENGTH]
 
 
-def search(queryset, query):
-    """Filter `queryset` to practices matching `query` and annotate each with a `rank`."""
-    query = clean_query(query)
-    if not query:
-        return queryset.annotate(rank=Value(0.0, output_field=models.FloatField()))
-    if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, query)
-    return _search_sqlite(queryset, query)
-
-
-@dataclass(frozen=True)
-class Term:
-    """One word of a visitor's query ('U-visa' is one term of two parts), and whether '-' excludes it."""
-
-    parts: tuple
-    excluded: bool = False
-
-
-def terms(query):
-    """The query's words, as both databases read them: punctuation and query syntax are plain separators."""
-    found = []
-    for token in query.split()[:MAX_WORDS]:
-        parts = tuple(WORD.findall(token.lower()))
-        if parts and not (len(parts) == 1 and parts[0].upper() in OPERATORS):
-            found.append(Term(parts, excluded=token.startswith("-") and len(token) > 1))
-    return found
-
-
 WORD = re.compile(r"[^\W_]+")
 # Words the visitor may type as words, which the databases' query languages would read as operators.
 OPERATORS = {"OR", "AND", "NOT", "NEAR"}
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+POSSESSIVE = re.compile(r"(?<=[^\W_])'s\b", re.IGNORECASE)
+LETTERS_DIGITS = re.compile(r"\d+|[^\W\d_]+")
+
+
+def words_of(text):
+    """Text as both databases' indexes split it: lowercase letters and digits, punctuation a separator.
+    A possessive goes ("officers' ", "city's" read as "officers", "city"); "don't" stays two words, as indexed."""
+    text = POSSESSIVE.sub("", str(text).translate(APOSTROPHES))
+    return tuple(WORD.findall(text.lower()))
+
+
+def fold(word):
+    """A word without a plural ending, to compare a visitor's words with a synonym's ("U visas", "U visa")."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def spellings(words, one_token=True):
+    """The ways an index may hold a wording: "u-visa" as "u visa" or "uvisa"; "287g" as "287g" or "287 g"."""
+    found = [words]
+    if len(words) > 1 and one_token:
+        found.append(("".join(words),))
+    elif len(words) == 1 and len(split := tuple(LETTERS_DIGITS.findall(words[0]))) > 1:
+        found.append(split)
+    return found
+
+
+@dataclass(frozen=True)
+class Group:
+    """One thing the visitor asked for: a word or a synonym's wording, and every phrase that finds it."""
+
+    label: str  # as the visitor typed it
+    words: tuple  # as the index reads it
+    phrases: tuple  # each a tuple of words; any one matching finds the group
+    synonym: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A visitor's query, read once: what every word must match (``groups``) and what excludes."""
+
+    text: str = ""
+    groups: tuple = ()
+    excluded: tuple = ()
+
+    def __bool__(self):
+        return bool(self.groups or self.excluded)
+
+    @property
+    def phrases(self):
+        return [phrase for group in self.groups for phrase in group.phrases]
+
+
+def parse(query, synonyms=None):
+    """Read a query; ``synonyms`` (lists of wordings) default to the curated ones (one query)."""
+    text = clean_query(query)
+    tokens = []
+    for token in text.split()[:MAX_WORDS]:
+        words = words_of(token)
+        if words and not (len(words) == 1 and words[0].upper() in OPERATORS):
+            tokens.append((token, words, token.startswith("-") and len(token) > 1))
+    if not tokens:
+        return ParsedQuery(text)
+    if synonyms is None:
+        synonyms = apps.get_model("practices", "SearchSynonym").objects.forms()
+    groups = []
+    for excluded in (False, True):
+        groups.append(tuple(group_words([(label, words) for label, words, ex in tokens if ex == excluded], synonyms)))
+    return ParsedQuery(text, groups[0], groups[1])
+
+
+def group_words(tokens, synonyms):
+    """The tokens as groups: the longest run of whole tokens that is a synonym's wording becomes its group."""
+    wordings = {}
+    for forms in synonyms:
+        phrases = tuple(
+            dict.fromkeys(
+                spelled
+                for form in forms
+                if (words := words_of(form))
+                for spelled in spellings(words, one_token=len(form.split()) == 1)
+            )
+        )
+        for form in forms:
+            # Matched as the visitor's words are read: "and", "not"... are not among them.
+            if key := tuple(fold(word) for word in words_of(form) if word.upper() not in OPERATORS):
+                wordings.setdefault(key, phrases)
+    index = 0
+    while index < len(tokens):
+        for end in range(len(tokens), index, -1):
+            words = tuple(word for _label, token_words in tokens[index:end] for word in token_words)
+            phrases = wordings.get(tuple(map(fold, words)))
+            if phrases:
+                label = " ".join(label.lstrip("-") for label, _words in tokens[index:end])
+                yield Group(label, words, phrases, synonym=True)
+                index = end
+                break
+        else:
+            label, words = tokens[index]
+            yield Group(label.lstrip("-"), words, tuple(spellings(words)))
+            index += 1
+
+
+def search(queryset, query):
+    """Filter `queryset` to practices matching every word of `query` and annotate each with a `rank`.
+
+    ``query`` is the visitor's text or a ParsedQuery (pages that search more than once parse once).
+    """
+    parsed = query if isinstance(query, ParsedQuery) else parse(query)
+    if not parsed.text:
+        return queryset.annotate(rank=Value(0.0, output_field=models.FloatField()))
+    if not parsed:
+        return no_matches(queryset)
+    return matching(queryset, parsed.groups, parsed.excluded)
+
+
+def matching(queryset, groups, excluded):
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, groups, excluded)
+    return _search_sqlite(queryset, groups, excluded)
+
+
+def matches_by_group(queryset, parsed):
+    """{practice id: {group index: rank}} for the practices of ``queryset`` that match any one group (and
+    no excluded word): which of the visitor's words each practice matches, in one query."""
+    if not parsed.groups:
+        return {}
+    parts = [
+        matching(queryset.order_by(), [group], parsed.excluded)
+        .annotate(group=Value(index, output_field=models.IntegerField()))
+        .values_list("pk", "group", "rank")
+        for index, group in enumerate(parsed.groups)
+    ]
+    rows = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
+    found = {}
+    for pk, group, rank in rows:
+        found.setdefault(pk, {})[group] = rank or 0.0
+    return found
 
 
 def no_matches(queryset):
     return queryset.none().annotate(rank=Value(0.0, output_field=models.FloatField()))
 
 
-def _search_postgresql(queryset, query):
-    """A tsquery of prefix terms: 'acad' finds 'academy', 'deportation' finds 'deport'; '-word' excludes."""
-    included = [term for term in terms(query) if not term.excluded]
-    excluded = [term for term in terms(query) if term.excluded]
-    if not included and not excluded:
-        return no_matches(queryset)
+def _search_postgresql(queryset, groups, excluded):
+    """A tsquery of prefix phrases: 'acad' finds 'academy', 'deportation' finds 'deport'; '-word' excludes."""
 
-    def tsquery(term):
-        return "(" + " <-> ".join(part + ":*" if last else part for part, last in last_flags(term.parts)) + ")"
+    def tsquery(phrase):
+        return "(" + " <-> ".join(part + ":*" if last else part for part, last in last_flags(phrase)) + ")"
 
-    if not included:
-        search_query = SearchQuery(" | ".join(map(tsquery, excluded)), search_type="raw", config=LANGUAGE_CONFIG)
+    def any_of(group):
+        return "(" + " | ".join(map(tsquery, group.phrases)) + ")"
+
+    if not groups:
+        search_query = SearchQuery(" | ".join(map(any_of, excluded)), search_type="raw", config=LANGUAGE_CONFIG)
         return queryset.exclude(search_vector=search_query).annotate(rank=Value(0.0, output_field=models.FloatField()))
-    expression = " & ".join(map(tsquery, included))
+    expression = " & ".join(map(any_of, groups))
     if excluded:
-        expression = f"({expression}) & !({' | '.join(map(tsquery, excluded))})"
+        expression = f"({expression}) & !({' | '.join(map(any_of, excluded))})"
     search_query = SearchQuery(expression, search_type="raw", config=LANGUAGE_CONFIG)
     return queryset.filter(search_vector=search_query).annotate(rank=SearchRank(F("search_vector"), search_query))
 
@@ -119,26 +232,27 @@ def last_flags(parts):
     return [(part, index == len(parts) - 1) for index, part in enumerate(parts)]
 
 
-def _search_sqlite(queryset, query):
-    """FTS5 (see SQLITE_INDEX): every word must start a word (stemmed), '-word' excludes; ranked by bm25."""
-    included = [fts_term(term) for term in terms(query) if not term.excluded]
-    excluded = [fts_term(term) for term in terms(query) if term.excluded]
-    if not included and not excluded:
-        return no_matches(queryset)
-    if not included:
+def _search_sqlite(queryset, groups, excluded):
+    """FTS5 (see SQLITE_INDEX): every group must match a phrase starting words (stemmed), '-word'
+    excludes; ranked by bm25."""
+
+    def any_of(group):
+        return "(" + " OR ".join(map(fts_phrase, group.phrases)) + ")"
+
+    if not groups:
         # FTS5 refuses MATCH inside a correlated subquery: exclude by an uncorrelated one.
         entries = apps.get_model("practices", "PracticeSearchEntry").objects
-        matching = entries.filter(document__match=" OR ".join(excluded)).values("practice_id")
+        matching = entries.filter(document__match=" OR ".join(map(any_of, excluded))).values("practice_id")
         return queryset.exclude(pk__in=matching).annotate(rank=Value(0.0, output_field=models.FloatField()))
-    expression = " AND ".join(included)
+    expression = " AND ".join(map(any_of, groups))
     if excluded:
-        expression = f"({expression}) NOT ({' OR '.join(excluded)})"
+        expression = f"({expression}) NOT ({' OR '.join(map(any_of, excluded))})"
     return queryset.filter(search_entry__document__match=expression).annotate(rank=-F("search_entry__rank"))
 
 
-def fts_term(term):
-    """A term as an FTS5 prefix phrase: its parts are letters and digits only, so none reads as syntax."""
-    return '"' + " ".join(term.parts) + '"*'
+def fts_phrase(parts):
+    """A phrase as an FTS5 prefix phrase: its parts are letters and digits only, so none reads as syntax."""
+    return '"' + " ".join(parts) + '"*'
 
 
 # The SQLite full-text index: an FTS5 table over the practice's three search columns, kept in

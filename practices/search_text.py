@@ -1,11 +1,11 @@
 """Keep what is derived from a practice in step with every write to what it is made of.
 
 A practice's search text (``search_names``, ``search_facts``) is built from the practice, its
-department, kinds, areas, communities, languages and facts; its status today and evidence level
-from its facts and the sources they cite (``Practice.DERIVED_FIELDS``). Whatever changes one of them (the admin,
-a spreadsheet import, a history revert, a bulk delete, ``loaddata``, a shell) sends a signal that
-lands here (see curation/changes.py), and the practices it touches are rebuilt in the same
-transaction, so search never answers with words a curator has changed.
+department, kinds, areas, communities, languages, facts and the recommendations it shows; its status
+today and evidence level from its facts and the sources they cite (``Practice.DERIVED_FIELDS``).
+Whatever changes one of them (the admin, a spreadsheet import, a history revert, a bulk delete,
+``loaddata``, a shell) sends a signal that lands here (see curation/changes.py), and the practices
+it touches are rebuilt in the same transaction, so search never answers with words a curator has changed.
 
 Every signal ends in ``touch(model, pks)``. Inside ``batched()`` (bulk loads, and every spreadsheet
 import through curation.changes.rebuilds_batched) the touches are collected and each practice is
@@ -24,7 +24,18 @@ from curation.changes import batch_rebuilds_with, bulk_changed
 from departments.models import Department
 from sources.models import Source
 
-from .models import Community, Fact, Language, Practice, PracticeCommunity, PracticeKind, PracticeLanguage, StrategyArea
+from .models import (
+    Community,
+    Fact,
+    Language,
+    Practice,
+    PracticeCommunity,
+    PracticeKind,
+    PracticeLanguage,
+    Recommendation,
+    RecommendationExample,
+    StrategyArea,
+)
 
 # Writes of these fields are the rebuild itself.
 DERIVED_FIELDS = {*Practice.DERIVED_FIELDS, "search_vector"}
@@ -40,10 +51,12 @@ PATH_FROM_PRACTICE = {
     StrategyArea: "areas",
     Community: "community_links__community",
     Language: "language_links__language",
+    RecommendationExample: "recommendation_links",
+    Recommendation: "recommendation_links__recommendation",
     # The evidence level reads what kind of evidence each source of an outcome fact is.
     Source: ("facts__source", "facts__additional_sources"),
 }
-PARTS = (Fact, PracticeCommunity, PracticeLanguage)
+PARTS = (Fact, PracticeCommunity, PracticeLanguage, RecommendationExample)
 
 # The only fields of these models that what is derived reads (build_search_text, evidence.py); a save
 # that leaves them as they were rebuilds nothing. Models not listed here: any field may count.
@@ -53,6 +66,7 @@ READ_FIELDS = {
     StrategyArea: {"name"},
     Community: {"name"},
     Language: {"name"},
+    Recommendation: {"title"},
     Source: {"evidence"},
 }
 # Bookkeeping no derived field reads, on any model: publishing, reviewing, versions, notes, timestamps.

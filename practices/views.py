@@ -1,12 +1,14 @@
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from departments.models import Department
+from departments.models import Department, SizeBand
 from pagecache.middleware import cache_public_page
 from sources.citations import Citations
 from sources.models import ReportNote, Source
+from statelaw.models import STANCE_MEANINGS, Stance
 
-from .browse import PracticeBrowse
+from .browse import POLICY_CHOICES, PracticeBrowse
+from .glossary import TERMS
 from .models import (
     Practice,
     PracticeKind,
@@ -37,6 +39,7 @@ def home(request):
 def practice_list(request):
     browse = PracticeBrowse(request.GET, Practice.objects.published())
     page = browse.page(request.GET.get("page"))
+    page.object_list = browse.with_snippets(page.object_list)
     facets = browse.facets()
     context = {
         "browse": browse,
@@ -45,6 +48,9 @@ def practice_list(request):
         "facets": facets,
         "filters_available": any(facet.options for facet in facets),
         "chips": browse.chips(),
+        # Those that match some of the words follow the last page of those that match them all.
+        "partial": None if page.has_next() else browse.partial_matches,
+        "suggestion": browse.suggestion(page.paginator.count),
     }
     return render(request, "practices/practice_list.html", context)
 
@@ -74,6 +80,20 @@ def recommendations(request):
         .prefetch_related(Prefetch("recommendations", queryset=recommendations))
     )
     return render(request, "practices/recommendations.html", {"areas": areas, "citations": Citations()})
+
+
+@cache_public_page
+def glossary(request):
+    context = {
+        "terms": sorted(TERMS, key=lambda term: str(term.name).lower()),
+        "kinds": PracticeKind.objects.order_by("position", "name"),
+        "areas": StrategyArea.objects.order_by("position", "name"),
+        "size_bands": SizeBand.choices,
+        "stances": [(Stance(value).label, meaning) for value, meaning in STANCE_MEANINGS.items()],
+        "policies": POLICY_CHOICES,
+        "recent_years": RECENT_YEARS,
+    }
+    return render(request, "practices/glossary.html", context)
 
 
 @cache_public_page

@@ -19,6 +19,7 @@ from practices.models import (
     PracticeLanguage,
     Recommendation,
     RecommendationExample,
+    SearchSynonym,
     StrategyArea,
 )
 from sources.models import ReportNote, Source
@@ -53,6 +54,22 @@ CURATED_MODELS = [
 
 def test_every_curated_model_keeps_a_history():
     assert set(history_tracked_models()) == set(CURATED_MODELS)
+    assert SearchSynonym.history.count() == SearchSynonym.objects.count()
+
+
+def test_a_synonym_edit_is_recorded_and_can_be_reverted(curator_client, curator):
+    synonym = SearchSynonym.objects.get(term="U visa")
+    url = admin_url(SearchSynonym, "change", synonym.pk)
+    data = form_data(curator_client.get(url))
+    assert curator_client.post(url, {**data, "alternatives": "u-visa\nvictim visa"}).status_code == 302
+    latest = synonym.history.first()
+    assert latest.history_user == curator and latest.alternatives == "u-visa\nvictim visa"
+    first = synonym.history.last()
+    revert_url = admin_url(SearchSynonym, "simple_history", synonym.pk, first.history_id)
+    page = curator_client.get(revert_url)
+    assert curator_client.post(revert_url, form_data(page)).status_code == 302
+    synonym.refresh_from_db()
+    assert "I-918" in synonym.alternatives
 
 
 def test_seed_starts_each_history_with_the_loaded_state_and_nothing_else():

@@ -92,7 +92,13 @@ def test_no_correction_breaks_the_form(anonymous, fields):
 
 @pytest.mark.parametrize(
     "url, name",
-    [("/compare/", "p"), ("/states/", "stance"), ("/departments/", "policy")],
+    [
+        ("/compare/", "p"),
+        ("/states/", "stance"),
+        ("/departments/", "policy"),
+        ("/practices/", "kind"),
+        ("/practices/", "sort"),
+    ],
 )
 def test_a_typed_value_shown_back_carries_no_control_characters(anonymous, url, name):
     response = anonymous.get(url, {name: "odd\x00value\x1b[31m\u200b"})

@@ -95,7 +95,7 @@ def test_a_small_iowa_town_with_lao_and_mexican_residents_and_no_interpreter():
     assert department_slugs(plan.similar_departments)[0] == "storm-lake-ia"
     storm_lake = plan.similar_departments[0]
     assert reason_texts(storm_lake) == [
-        "Same size band: Small (under 50,000)",
+        "A city of the same size: Small (under 50,000)",
         "Also serves 2 of your communities: Lao, Mexican",
         "Also works in 2 of your languages: Lao, Spanish",
         "Same region: Midwest",
@@ -207,8 +207,8 @@ def test_ties_between_departments_go_by_city_then_state():
 @pytest.mark.parametrize(
     ("population", "size", "expected"),
     [
-        (49_999, SizeBand.SMALL, "Same size band: Small (under 50,000)"),
-        (50_000, SizeBand.SMALL, "Next size band: Small (under 50,000)"),
+        (49_999, SizeBand.SMALL, "A city of the same size: Small (under 50,000)"),
+        (50_000, SizeBand.SMALL, "A city of a neighbouring size: Small (under 50,000)"),
         (300_000, SizeBand.SMALL, None),
     ],
 )

@@ -92,7 +92,7 @@ def test_a_filled_form_gives_a_plan_with_reasons_examples_and_cited_sources(clie
     text = response.text
     for expected in [
         "Departments like yours",
-        "Same size band: Small (under 50,000)",
+        "A city of the same size: Small (under 50,000)",
         "Also serves 2 of your communities: Lao, Mexican",
         "Same region: Midwest",
         "Where to start",
@@ -118,7 +118,7 @@ def test_an_empty_form_gives_a_general_plan(client):
     assert response.status_code == 200
     plan = response.context["plan"]
     assert plan.is_general and len(plan.start_here) == 5
-    assert "starts with the first recommendation in each strategy area" in response.text
+    assert "starts with the first recommendation in each recommendation area" in response.text
     assert "No profiled department shares your answers yet." in response.text
     assert client.get(share_link(response)).context["plan"].is_general
 

@@ -22,12 +22,16 @@ from sources.models import Source
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 10
+# A search also reads the curated synonyms and, for several words, which practices match which word,
+# then loads the practices that match only some of them, with their kinds.
+SEARCH_QUERIES = MAX_QUERIES + 4
 
 PAGES = [
     reverse("home"),
     reverse("practices:list"),
     reverse("practices:list") + "?kind=language_access&kind=cultural_liaison&state=IA&community=lao&size=small",
     reverse("practices:list") + "?q=interpreters&sort=city",
+    reverse("practices:list") + "?q=Somali+Hmong+u-visa",
     reverse("practices:detail", args=["storm-lake-ia"]),
     reverse("departments:list"),
     reverse("departments:detail", args=["storm-lake-ia"]),
@@ -145,5 +149,9 @@ def test_every_page_costs_a_small_constant_number_of_queries(client):
     after = {url: count_queries(client, url) for url in PAGES}
     grew = {url: (before[url], after[url]) for url in PAGES if after[url] != before[url]}
     assert not grew, f"queries (before, after growing) per page: {grew}"
-    too_many = {url: count for url, count in after.items() if count > MAX_QUERIES}
-    assert not too_many, f"pages over {MAX_QUERIES} queries: {too_many}"
+    too_many = {
+        url: count
+        for url, count in after.items()
+        if count > (SEARCH_QUERIES if "q=" in url and "compare" not in url else MAX_QUERIES)
+    }
+    assert not too_many, f"pages over their query budget: {too_many}"

@@ -7,7 +7,15 @@ import pytest
 from django.urls import reverse
 
 from departments.models import Department
-from practices.models import Community, Fact, Practice, PracticeCommunity, PracticeKind
+from practices.models import (
+    Community,
+    Fact,
+    Practice,
+    PracticeCommunity,
+    PracticeKind,
+    Recommendation,
+    RecommendationExample,
+)
 
 from .admin_forms import admin_url, form_data
 from .test_import_export import confirm, export, rows_of, to_csv, upload
@@ -45,6 +53,19 @@ def test_a_queryset_update_and_a_bulk_create(client):
         [PracticeCommunity(practice=Practice.objects.get(slug="dallas-tx"), community=community, source_id=1)]
     )
     assert found(client, "Numbatese") == {"dallas-tx"}
+
+
+def test_the_recommendations_a_practice_shows(client):
+    recommendation = Recommendation.objects.get(title__icontains="U visa")
+    dallas = Practice.objects.get(slug="dallas-tx")
+    link = RecommendationExample.objects.create(
+        recommendation=recommendation, practice=dallas, note="A kiwibird link.", source_id=1
+    )
+    assert found(client, "kiwibird") == {"dallas-tx"}
+    Recommendation.objects.filter(pk=recommendation.pk).update(title="Set up a clear takahe certification process")
+    assert "dallas-tx" in found(client, "takahe")
+    link.delete()
+    assert "dallas-tx" not in found(client, "kiwibird")
 
 
 def test_links_set_from_either_side(client):

@@ -11,7 +11,7 @@ from .choices import (
 from .facts import Fact
 from .practice import Practice, PracticeCommunity, PracticeLanguage, PracticeQuerySet
 from .recommendations import Recommendation, RecommendationExample
-from .search import PracticeSearchEntry
+from .search import PracticeSearchEntry, SearchSynonym
 from .vocabularies import Community, Language, PracticeKind, StrategyArea, vocabulary_choices
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "PracticeQuerySet",
     "PracticeSearchEntry",
     "PracticeStatus",
+    "SearchSynonym",
     "Recommendation",
     "RecommendationExample",
     "StrategyArea",

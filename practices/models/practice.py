@@ -78,6 +78,7 @@ class PracticeQuerySet(PublishingQuerySet):
                 "areas",
                 "community_links__community",
                 "language_links__language",
+                "recommendation_links__recommendation",
                 models.Prefetch("facts", queryset=facts),
             )
         )
@@ -454,7 +455,7 @@ class Practice(Publishable, VersionedModel):
             raise ValidationError(errors)
 
     def build_search_text(self):
-        """(names and tags, facts) as plain text, from prefetched relations."""
+        """(names and tags, facts and the recommendations it shows) as plain text, from prefetched relations."""
         department = self.department
         names = [
             self.title,
@@ -470,6 +471,9 @@ class Practice(Publishable, VersionedModel):
         names += [link.language.name for link in self.language_links.all()]
         facts = [self.caveat, self.contact_title]
         facts += [f"{fact.heading} {fact.text}" for fact in self.facts.all()]
+        # What the practice shows, as the recommendations it illustrates say ("Set up a clear U visa
+        # certification process"): its page lists them, so a search finds it by them too.
+        facts += [f"{link.recommendation.title} {link.note}" for link in self.recommendation_links.all()]
         return " ".join(filter(None, names)), " ".join(filter(None, facts))
 
     def fact_sections(self):

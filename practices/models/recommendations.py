@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curation.changes import ContentQuerySet
 from curation.fields import lines, slug_constraint, slug_format
 from curation.versions import VersionedModel
 
@@ -13,7 +14,7 @@ from .practice import Practice
 from .vocabularies import StrategyArea
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(ContentQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -101,6 +102,8 @@ class RecommendationExample(models.Model):
     source = models.ForeignKey("sources.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    # Search reads which recommendations a practice shows (practices/search_text.py): bulk writes say so.
+    objects = ContentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,8 +1,14 @@
-"""The SQLite full-text index, as Django sees it (PostgreSQL searches the practice's own tsvector)."""
+"""The SQLite full-text index, as Django sees it (PostgreSQL searches the practice's own tsvector), and the
+synonyms every search reads."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from ..search import SQLITE_TABLE, FullTextDocument
+from curation.versions import VersionedModel
+
+from ..search import SQLITE_TABLE, FullTextDocument, words_of
 from .practice import Practice
 
 
@@ -30,3 +36,61 @@ class PracticeSearchEntry(models.Model):
 
     def __str__(self):
         return str(self.practice_id)
+
+
+class SynonymQuerySet(models.QuerySet):
+    def forms(self):
+        """Every group as the list of its wordings, the main one first: one query."""
+        return [
+            [term, *(line.strip() for line in alternatives.splitlines() if line.strip())]
+            for term, alternatives in self.order_by("term").values_list("term", "alternatives")
+        ]
+
+
+class SearchSynonym(VersionedModel):
+    """Words a staffer may type for what the directory says otherwise: a search for any one finds them all.
+
+    Read at search time, so an edit here changes what the next search finds; nothing stored is rebuilt.
+    """
+
+    term = models.CharField(
+        _("main wording"),
+        max_length=100,
+        unique=True,
+        help_text=_("The wording the directory uses most, such as “U visa”."),
+    )
+    alternatives = models.TextField(
+        _("other wordings"),
+        help_text=_(
+            "One per line: synonyms, abbreviations, other spellings (u-visa, I-918). A search for any wording "
+            "of the group, or for the main one, finds practices that use any of them. Case, hyphens and "
+            "apostrophes do not matter."
+        ),
+    )
+    note = models.CharField(
+        _("note for editors"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: why these words belong together. Never shown publicly."),
+    )
+
+    objects = SynonymQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms and abbreviations")
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not words_of(self.term):
+            errors["term"] = _("Give at least one word or number.")
+        if not any(words_of(line) for line in self.alternatives.splitlines()):
+            errors["alternatives"] = _("Give at least one other wording, one per line.")
+        if errors:
+            raise ValidationError(errors)

@@ -29,12 +29,12 @@
     return chosen.map(function (item) { return "“" + item.title + "”"; }).join(", ");
   }
 
-  // Browse: ticks remember what was chosen on other pages; the bar says how many.
+  // Browse: ticks remember what was chosen on other pages; the bar says how many. The browse page may
+  // swap its results in place (filters.js), so the ticks are bound again after each swap.
   var form = document.getElementById("compare-form");
-  var boxes = document.querySelectorAll(".compare-choice input[type=checkbox]");
-  var status = document.getElementById("compare-status");
-  var bar = document.getElementById("compare-bar");
   function showChoice(chosen, note) {
+    var status = document.getElementById("compare-status");
+    var bar = document.getElementById("compare-bar");
     if (!status) return;
     if (!chosen.length) {
       status.textContent = status.getAttribute("data-empty");
@@ -43,7 +43,12 @@
     }
     if (bar) bar.classList.toggle("compare-bar--active", chosen.length > 0);
   }
-  if (form && boxes.length) {
+  function boxesOnPage() {
+    return document.querySelectorAll(".compare-choice input[type=checkbox]");
+  }
+  function bindBrowse() {
+    var boxes = boxesOnPage();
+    if (!boxes.length) return;
     var chosen = load();
     boxes.forEach(function (box) {
       box.checked = has(chosen, box.value);
@@ -65,10 +70,23 @@
       });
     });
     showChoice(chosen, "");
+    var clear = document.getElementById("compare-clear");
+    if (clear) {
+      clear.hidden = false;
+      clear.addEventListener("click", function () {
+        save([]);
+        boxesOnPage().forEach(function (box) { box.checked = false; });
+        showChoice([], "");
+      });
+    }
+  }
+  if (form) {
+    bindBrowse();
+    document.addEventListener("browse:updated", bindBrowse);
     // Practices chosen on other pages go along with the ones ticked here.
     form.addEventListener("submit", function () {
       var onPage = {};
-      boxes.forEach(function (box) { onPage[box.value] = true; });
+      boxesOnPage().forEach(function (box) { onPage[box.value] = true; });
       load().forEach(function (item) {
         if (onPage[item.slug]) return;
         var input = document.createElement("input");
@@ -78,15 +96,6 @@
         form.appendChild(input);
       });
     });
-    var clear = document.getElementById("compare-clear");
-    if (clear) {
-      clear.hidden = false;
-      clear.addEventListener("click", function () {
-        save([]);
-        boxes.forEach(function (box) { box.checked = false; });
-        showChoice([], "");
-      });
-    }
   }
 
   // A practice's page: add it to (or take it out of) the choice without leaving the page.

@@ -11,7 +11,16 @@ from django.utils import timezone
 from curation.history import record_current_links
 from departments.models import Department
 from practices import search_text
-from practices.models import Community, Language, Practice, PracticeKind, Recommendation, StrategyArea
+from practices.models import (
+    Community,
+    Language,
+    Practice,
+    PracticeKind,
+    Recommendation,
+    SearchSynonym,
+    StrategyArea,
+)
+from practices.synonyms import add_default_synonyms
 from sources.models import ReportNote, Source
 from statelaw.models import StateEntry
 
@@ -39,12 +48,13 @@ LOADED_REASON = "Loaded from the fixtures by manage.py seed"
 
 
 def history_tracked_models():
-    """Every directory model that keeps a history, parts such as facts and links included."""
+    """Every directory model the fixtures load that keeps a history, parts such as facts and links included.
+    (The search synonyms are not loaded: practices/synonyms.py starts their history.)"""
     return [
         model
         for app_label in ("sources", "departments", "statelaw", "practices")
         for model in apps.get_app_config(app_label).get_models()
-        if hasattr(model._meta, "simple_history_manager_attribute")
+        if hasattr(model._meta, "simple_history_manager_attribute") and model is not SearchSynonym
     ]
 
 
@@ -112,5 +122,7 @@ class Command(BaseCommand):
             with override_settings(SIMPLE_HISTORY_ENABLED=False), search_text.batched():
                 call_command("loaddata", *[str(path) for path in files], verbosity=0)
             record_loaded_history()
+            # Kept through --force: they are the curators' search settings, not the directory's content.
+            add_default_synonyms(SearchSynonym, SearchSynonym.history.model)
         loaded = ", ".join(f"{count} {name}" for name, count in directory_counts().items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the directory: {loaded}."))
