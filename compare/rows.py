@@ -197,7 +197,7 @@ ROWS = [
     Row("city-size", _("City size"), city_size),
     Row("foreign-born", _("Foreign-born share"), foreign_born),
     Row("kinds", _("Kinds of practice"), kinds),
-    Row("areas", _("Strategy areas"), areas),
+    Row("areas", _("Recommendation areas"), areas),
     Row("communities", _("Communities served"), communities),
     Row("languages", _("Languages"), languages),
     Row("started", _("Year started"), started),

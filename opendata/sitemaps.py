@@ -21,6 +21,7 @@ class PagesSitemap(Sitemap):
             "departments:list",
             "practices:recommendations",
             "statelaw:list",
+            "practices:glossary",
             "planning:plan",
             "about",
             "opendata:data",

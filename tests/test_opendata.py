@@ -356,6 +356,7 @@ def test_the_sitemap_lists_published_pages_with_dates_and_robots_names_it(client
     states = {loc for loc in entries if loc.startswith("http://testserver/states/") and loc.count("/") == 5}
     assert len(states) == StateEntry.objects.published().count() > 50
     assert entries["http://testserver/states/ca/"] and "http://testserver/states/" in entries
+    assert "http://testserver/glossary/" in entries
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").text
 
 

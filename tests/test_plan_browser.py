@@ -177,12 +177,13 @@ def pdf_pages(pdf):
         ("general", "/plan/?size="),
     ],
 )
-def test_a_typical_plan_prints_on_three_pages(browser, site, name, url):
+def test_a_typical_plan_prints_on_a_few_pages(browser, site, name, url):
+    """Three or four: with the checklist, the state's law on every recommendation it marks, and sources."""
     browser.get(site + url)
     pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})["data"])
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"plan-{name}.pdf").write_bytes(pdf)
-    assert pdf_pages(pdf) <= 3, f"the {name} plan prints on {pdf_pages(pdf)} pages"
+    assert pdf_pages(pdf) <= 4, f"the {name} plan prints on {pdf_pages(pdf)} pages"
 
 
 def test_the_error_summary_links_to_each_field(browser, site):
