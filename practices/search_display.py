@@ -8,8 +8,7 @@ import difflib
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
-from django.db.models.functions import Length
+from pagecache.models import current_version
 
 from .search import APOSTROPHES, WORD
 
@@ -116,20 +115,17 @@ def snippet(practice, parsed):
     return Snippet(parts, "names")
 
 
-# The directory's own words, for "did you mean": kept per process, rebuilt when published text changes.
+# The directory's own words, for "did you mean": kept per thread, rebuilt when the content version moves
+# (every write to the directory moves it, pagecache/triggers.py), so never older than the last edit.
 _words = threading.local()
+NOT_BUILT = object()
 MIN_SUGGESTED_LENGTH = 4
 
 
 def directory_words(practices):
     """The distinct words of the published practices' searchable text (``practices``: those practices)."""
-    fingerprint = tuple(
-        practices.aggregate(
-            count=Count("pk"),
-            size=Sum(Length("search_names") + Length("summary") + Length("search_facts")),
-        ).values()
-    )
-    if getattr(_words, "fingerprint", None) != fingerprint:
+    fingerprint = (current_version(), str(practices.query))
+    if getattr(_words, "fingerprint", NOT_BUILT) != fingerprint:
         words = set()
         for row in practices.values_list("search_names", "summary", "search_facts").iterator():
             for text in row:
