@@ -30,6 +30,18 @@ def seeded_snapshot(django_db_setup, django_db_blocker):
     snapshot.close()
 
 
+@pytest.fixture(scope="session")
+def served_database(tmp_path_factory):
+    """The database the served site's tests share (tests/served.py): migrated, seeded, collected, with a
+    curator. Made once, since each costs 10 to 25 seconds; the tests only add to it or edit one entry."""
+    from tests.served import ScratchDatabase
+
+    database = ScratchDatabase(tmp_path_factory.mktemp("served"))
+    database.create()
+    yield database
+    database.drop()
+
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -25,7 +25,7 @@ from django.test.utils import override_settings
 from config import db_waits
 from config.settings import env_bool
 
-from .served import Gunicorn, ScratchDatabase, TcpProxy, free_port, get, production_env
+from .served import Gunicorn, TcpProxy, free_port, get, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -323,11 +323,8 @@ def test_web_workers_ask_the_server_for_timeouts(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    database = ScratchDatabase(tmp_path_factory.mktemp("faults"))
-    database.create()
-    yield database
-    database.drop()
+def scratch(served_database):
+    return served_database
 
 
 @pytest.fixture

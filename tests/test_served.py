@@ -19,7 +19,7 @@ from contextlib import suppress
 import psycopg
 import pytest
 
-from tests.served import CURATOR, Gunicorn, ScratchDatabase, TcpProxy, form_fields, get, log_in, production_env
+from tests.served import CURATOR, Gunicorn, TcpProxy, form_fields, get, log_in, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -42,11 +42,8 @@ LOAD_URLS = [
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    database = ScratchDatabase(tmp_path_factory.mktemp("served"))
-    database.create()
-    yield database
-    database.drop()
+def scratch(served_database):
+    return served_database
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.served import BASE_DIR, Gunicorn, ScratchDatabase, form_fields, free_port, get, log_in, production_env
+from tests.served import BASE_DIR, Gunicorn, form_fields, free_port, get, log_in, production_env
 
 pytestmark = pytest.mark.slow
 
@@ -237,7 +237,7 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
+def deployment(request, tmp_path_factory):
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.skip("Several app hosts share one PostgreSQL: needs DATABASE_URL to point at PostgreSQL.")
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
@@ -249,16 +249,11 @@ def deployment(tmp_path_factory):
     except OSError:
         pytest.skip(f"Needs the loopback addresses {' and '.join(HOSTS)} (Linux has all of 127.0.0.0/8).")
     folder = tmp_path_factory.mktemp("several-hosts")
-    scratch = ScratchDatabase(folder)
+    deployment = Deployment(request.getfixturevalue("served_database"), folder)
     try:
-        scratch.create()
-        deployment = Deployment(scratch, folder)
-        try:
-            yield deployment
-        finally:
-            deployment.stop()
+        yield deployment
     finally:
-        scratch.drop()
+        deployment.stop()
 
 
 @pytest.fixture(scope="module")
