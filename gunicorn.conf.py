@@ -33,6 +33,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The id is the one nginx sets (deploy/nginx/practices/site.conf overwrites whatever a client sent); only
+# a request that reaches gunicorn without nginx, which the deployment never allows, could choose it.
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" request=%({x-request-id}i)s'
 
 # No runtime control socket: one per user would clash between instances, and nothing uses it.

@@ -57,6 +57,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class NotServiceUnavailable(logging.Filter):
+    """Keeps the 503s of a database outage out of the mail: every request logs one (the monitor's
+    /healthz polls too), which would flood the inbox and make each answer wait on the mail server."""
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 503
+
+
 class AdminEmail(AdminEmailHandler):
     """Django's error mail to ADMINS, with the request id in the subject, and never an error itself.
 

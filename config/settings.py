@@ -417,6 +417,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "config.log.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_service_unavailable": {"()": "config.log.NotServiceUnavailable"},
     },
     "formatters": {
         "plain": {
@@ -427,7 +428,11 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
         # Does nothing while ADMINS is empty.
-        "mail_admins": {"class": "config.log.AdminEmail", "level": "ERROR", "filters": ["require_debug_false"]},
+        "mail_admins": {
+            "class": "config.log.AdminEmail",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "not_service_unavailable"],
+        },
     },
     # Every error is mailed too: Django's (500s above all) and the site's own.
     "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},

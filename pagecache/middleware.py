@@ -25,6 +25,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import os
 import re
 import time
 from pathlib import Path
@@ -226,16 +227,26 @@ def last_modified_date(changed, now=None):
     return last_modified if now - max(changed, midnight) >= LAST_MODIFIED_SETTLE else None
 
 
+CODE_FOLDERS = [path for path in settings.BASE_DIR.iterdir() if (path / "apps.py").exists() or path.name == "config"]
+
+
 @functools.cache
 def release():
-    """What tells one release's pages from another's: a hash of the static files' manifest (it names every
-    stylesheet and script by its content), or "dev" without one. With a cache shared across hosts (Redis),
-    a host on a new release never serves a page cached by the old one, whose files may be gone."""
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    """What tells one release's pages from another's: the code and templates this process runs, and the
+    static files' manifest (it names every stylesheet and script by its content). With a cache shared
+    across hosts (Redis), a host on a new release never serves a page cached by the old one, and an old
+    process never stores its pages under the new release's key. Read once per process, when it loads
+    (see the end of this module); DJANGO_RELEASE, when set, names the code instead of its files."""
+    digest = hashlib.sha256(os.environ.get("DJANGO_RELEASE", "").encode())
+    if not os.environ.get("DJANGO_RELEASE"):
+        files = [*(settings.BASE_DIR / "templates").rglob("*"), *(f for d in CODE_FOLDERS for f in d.rglob("*.py"))]
+        for path in sorted(file for file in files if file.is_file()):
+            digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0" + path.read_bytes())
     try:
-        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+        digest.update((Path(settings.STATIC_ROOT) / "staticfiles.json").read_bytes())
     except OSError:
-        return "dev"
+        pass  # no collected static files (development, tests): the code alone
+    return digest.hexdigest()[:12]
 
 
 def page_key(request, version):
@@ -245,3 +256,6 @@ def page_key(request, version):
     address = hashlib.sha256(f"{language} {encoding} {request.build_absolute_uri()}".encode()).hexdigest()
     # Pages print today's date ("Printed on", a citation's access date): a new day, a new page.
     return f"page:{release()}:{version}:{timezone.localdate().isoformat()}:{address}"
+
+
+release()  # as the process loads its code, not later, when the files on disk may be a newer release's

@@ -357,7 +357,9 @@ class PracticeBrowse:
         by_pk = {practice.pk: practice for practice in loaded.prefetch_related("kinds")}
         practices = []
         for pk in best:
-            practice = by_pk[pk]
+            practice = by_pk.get(pk)
+            if practice is None:  # unpublished between the two queries
+                continue
             practice.matched_words = [self.parsed.groups[index].label for index in sorted(hits[pk])]
             practices.append(practice)
         return PartialMatches(len(hits), self.with_snippets(practices))

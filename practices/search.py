@@ -212,18 +212,22 @@ def no_matches(queryset):
 def _search_postgresql(queryset, groups, excluded):
     """A tsquery of prefix phrases: 'acad' finds 'academy', 'deportation' finds 'deport'; '-word' excludes."""
 
-    def tsquery(phrase):
-        return "(" + " <-> ".join(part + ":*" if last else part for part, last in last_flags(phrase)) + ")"
+    def tsquery(phrase, prefix=True):
+        return "(" + " <-> ".join(part + ":*" if last and prefix else part for part, last in last_flags(phrase)) + ")"
 
-    def any_of(group):
-        return "(" + " | ".join(map(tsquery, group.phrases)) + ")"
+    def any_of(group, prefix=True):
+        return "(" + " | ".join(tsquery(phrase, prefix) for phrase in group.phrases) + ")"
+
+    def none_of(groups):
+        # Whole words only: "-u" leaves out "u", not every word starting with it.
+        return " | ".join(any_of(group, prefix=False) for group in groups)
 
     if not groups:
-        search_query = SearchQuery(" | ".join(map(any_of, excluded)), search_type="raw", config=LANGUAGE_CONFIG)
+        search_query = SearchQuery(none_of(excluded), search_type="raw", config=LANGUAGE_CONFIG)
         return queryset.exclude(search_vector=search_query).annotate(rank=Value(0.0, output_field=models.FloatField()))
     expression = " & ".join(map(any_of, groups))
     if excluded:
-        expression = f"({expression}) & !({' | '.join(map(any_of, excluded))})"
+        expression = f"({expression}) & !({none_of(excluded)})"
     search_query = SearchQuery(expression, search_type="raw", config=LANGUAGE_CONFIG)
     return queryset.filter(search_vector=search_query).annotate(rank=SearchRank(F("search_vector"), search_query))
 
@@ -236,23 +240,28 @@ def _search_sqlite(queryset, groups, excluded):
     """FTS5 (see SQLITE_INDEX): every group must match a phrase starting words (stemmed), '-word'
     excludes; ranked by bm25."""
 
-    def any_of(group):
-        return "(" + " OR ".join(map(fts_phrase, group.phrases)) + ")"
+    def any_of(group, prefix=True):
+        return "(" + " OR ".join(fts_phrase(phrase, prefix) for phrase in group.phrases) + ")"
+
+    def none_of(groups):
+        # Whole words only: "-u" leaves out "u", not every word starting with it.
+        return " OR ".join(any_of(group, prefix=False) for group in groups)
 
     if not groups:
         # FTS5 refuses MATCH inside a correlated subquery: exclude by an uncorrelated one.
         entries = apps.get_model("practices", "PracticeSearchEntry").objects
-        matching = entries.filter(document__match=" OR ".join(map(any_of, excluded))).values("practice_id")
+        matching = entries.filter(document__match=none_of(excluded)).values("practice_id")
         return queryset.exclude(pk__in=matching).annotate(rank=Value(0.0, output_field=models.FloatField()))
     expression = " AND ".join(map(any_of, groups))
     if excluded:
-        expression = f"({expression}) NOT ({' OR '.join(map(any_of, excluded))})"
+        expression = f"({expression}) NOT ({none_of(excluded)})"
     return queryset.filter(search_entry__document__match=expression).annotate(rank=-F("search_entry__rank"))
 
 
-def fts_phrase(parts):
-    """A phrase as an FTS5 prefix phrase: its parts are letters and digits only, so none reads as syntax."""
-    return '"' + " ".join(parts) + '"*'
+def fts_phrase(parts, prefix=True):
+    """A phrase as an FTS5 phrase (a prefix phrase by default): its parts are letters and digits only, so
+    none reads as syntax."""
+    return '"' + " ".join(parts) + ('"*' if prefix else '"')
 
 
 # The SQLite full-text index: an FTS5 table over the practice's three search columns, kept in

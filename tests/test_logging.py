@@ -102,6 +102,16 @@ def test_a_request_for_an_unknown_host_is_not_mailed(settings):
     assert mail.outbox == []
 
 
+def test_the_503s_of_a_database_outage_are_not_mailed(settings):
+    """Every request during an outage logs one (and a monitor polls /healthz): a mail each would flood."""
+    settings.ADMINS = ["ops@example.org"]
+    logging.getLogger("django.request").error("Service Unavailable: /healthz", extra={"status_code": 503})
+    logging.getLogger("django.request").error("Internal Server Error: /", extra={"status_code": 500})
+    assert [message.subject for message in mail.outbox] == [
+        "[Practices directory] ERROR: Internal Server Error: / [request -]"
+    ]
+
+
 def test_without_admins_no_mail_is_sent(settings, monkeypatch):
     settings.ADMINS = []
     break_robots_txt(monkeypatch)

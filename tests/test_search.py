@@ -47,6 +47,8 @@ def found(client, words):
         ("academies zzyzx", set()),
         ("deportation", {"deport-one"}),  # a stem finds its word
         ("officers -deport", MADE - {"deport-one"}),  # a minus sign excludes
+        ("newcomers -vis", {"academy-one", "report-one"}),  # a minus sign leaves out whole words only,
+        ("victims -vi", {"visa-one"}),  # not every word that starts so
         ("U-visa", {"visa-one"}),  # hyphens
         ("CITIZEN", {"academy-one"}),  # case
         ("acad", {"academy-one"}),  # the start of a word
