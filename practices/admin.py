@@ -63,7 +63,7 @@ class SearchSynonymAdmin(CurationAdmin):
 
     @admin.display(description=_("other wordings"))
     def other_wordings(self, obj):
-        return ", ".join(line.strip() for line in obj.alternatives.splitlines() if line.strip())
+        return ", ".join(obj.other_wordings)
 
 
 class PracticeCommunityInline(admin.TabularInline):

@@ -185,8 +185,13 @@ def test_a_synonym_needs_words_the_search_can_read(curator_client):
     response = curator_client.post(admin_url(SearchSynonym, "add"), {"term": "(-)", "alternatives": "--\n''"})
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "Give at least one word or number." in errors["term"]
-    assert "Give at least one other wording, one per line." in errors["alternatives"]
+    assert "Give a wording of at least two letters or digits." in errors["term"]
+    assert errors["alternatives"][0].startswith("Search cannot read these: “--”, “''”.")
+    mixed = curator_client.post(
+        admin_url(SearchSynonym, "add"), {"term": "chief of police", "alternatives": "police chief\n---\na"}
+    )
+    assert mixed.status_code == 200 and not SearchSynonym.objects.filter(term="chief of police").exists()
+    assert "Search cannot read these: “---”, “a”." in mixed.text
     added = curator_client.post(admin_url(SearchSynonym, "add"), {"term": "citizen academy", "alternatives": "CPA"})
     assert added.status_code == 302
     assert SearchSynonym.objects.get(term="citizen academy").history.get().history_type == "+"

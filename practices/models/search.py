@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from curation.fields import lines
 from curation.versions import VersionedModel
 
 from ..search import SQLITE_TABLE, FullTextDocument, words_of
@@ -41,10 +42,8 @@ class PracticeSearchEntry(models.Model):
 class SynonymQuerySet(models.QuerySet):
     def forms(self):
         """Every group as the list of its wordings, the main one first: one query."""
-        return [
-            [term, *(line.strip() for line in alternatives.splitlines() if line.strip())]
-            for term, alternatives in self.order_by("term").values_list("term", "alternatives")
-        ]
+        rows = self.order_by("term").values_list("term", "alternatives")
+        return [[term, *lines(alternatives)] for term, alternatives in rows]
 
 
 class SearchSynonym(VersionedModel):
@@ -85,12 +84,28 @@ class SearchSynonym(VersionedModel):
     def __str__(self):
         return self.term
 
+    @property
+    def other_wordings(self):
+        return lines(self.alternatives)
+
     def clean(self):
         super().clean()
         errors = {}
-        if not words_of(self.term):
-            errors["term"] = _("Give at least one word or number.")
-        if not any(words_of(line) for line in self.alternatives.splitlines()):
+        if not readable(self.term):
+            errors["term"] = _("Give a wording of at least two letters or digits.")
+        unreadable = [line for line in self.other_wordings if not readable(line)]
+        if not self.other_wordings:
             errors["alternatives"] = _("Give at least one other wording, one per line.")
+        elif unreadable:
+            errors["alternatives"] = _(
+                "Search cannot read these: %(wordings)s. Each wording needs a word of at least two letters or digits."
+            ) % {"wordings": ", ".join(f"“{line}”" for line in unreadable)}
         if errors:
             raise ValidationError(errors)
+
+
+def readable(wording):
+    """A wording search can match: at least one word, and not one single letter (which would start every
+    word beginning with it)."""
+    words = words_of(wording)
+    return bool(words) and sum(map(len, words)) >= 2
