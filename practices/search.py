@@ -118,14 +118,20 @@ class ParsedQuery:
         return [phrase for group in self.groups for phrase in group.phrases]
 
 
-def parse(query, synonyms=None):
-    """Read a query; ``synonyms`` (lists of wordings) default to the curated ones (one query)."""
-    text = clean_query(query)
+def query_tokens(text):
+    """(token as typed, its words, whether it is excluded) for each token of a cleaned query that counts."""
     tokens = []
     for token in text.split()[:MAX_WORDS]:
         words = words_of(token)
         if words and not (len(words) == 1 and words[0].upper() in OPERATORS):
             tokens.append((token, words, token.startswith("-") and len(token) > 1))
+    return tokens
+
+
+def parse(query, synonyms=None):
+    """Read a query; ``synonyms`` (lists of wordings) default to the curated ones (one query)."""
+    text = clean_query(query)
+    tokens = query_tokens(text)
     if not tokens:
         return ParsedQuery(text)
     if synonyms is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pagecache.models import current_version
 
-from .search import APOSTROPHES, WORD
+from .search import APOSTROPHES, WORD, query_tokens
 
 SNIPPET_WORDS = 40
 WORDS_BEFORE = 10
@@ -153,5 +153,6 @@ def did_you_mean(parsed, missing, practices):
                 changed = True
                 continue
         replaced.append(group.label)
-    replaced += [f"-{group.label}" for group in parsed.excluded]
+    # The excluded words as typed, each with its own minus: their groups may join several ("-u -visa").
+    replaced += [token for token, _words, excluded in query_tokens(parsed.text) if excluded]
     return " ".join(replaced) if changed else None

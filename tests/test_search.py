@@ -133,6 +133,8 @@ def test_a_near_miss_of_the_directorys_own_words_offers_the_word(client, made):
     assert response.context["suggestion"] == "ljubljanese"
     assert 'href="?q=ljubljanese&amp;kind=language_access"' in response.text
     assert client.get(LIST, {"q": "zzqxvw"}).context["suggestion"] is None
+    # Excluded words keep their own minus signs, even when they read as one synonym ("u visa").
+    assert client.get(LIST, {"q": "Ljublanese -u -visa"}).context["suggestion"] == "ljubljanese -u -visa"
 
 
 def test_a_search_that_finds_practices_offers_no_correction(client, made):
