@@ -469,7 +469,13 @@ def test_one_request_id_in_the_logs_of_nginx_gunicorn_and_django(deployment):
     assert response.status == 404
     request_id = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
-    nginx_lines = [line for line in deployment.nginx.log_lines() if f"request={request_id}" in line]
+
+    def logged_by_nginx():
+        return [line for line in deployment.nginx.log_lines() if f"request={request_id}" in line]
+
+    # nginx, like gunicorn, writes its access line once the answer has gone out: the client may be first.
+    wait_until(logged_by_nginx, 5, "nginx logged the request")
+    nginx_lines = logged_by_nginx()
     assert len(nginx_lines) == 1, nginx_lines
     answered_by = re.search(r"upstream=(\S+)", nginx_lines[0]).group(1)
     (host,) = [host for host in deployment.hosts if f"{host.host}:{host.port}" == answered_by]
