@@ -1,6 +1,7 @@
 """Admin building blocks for curation: history with revert, the lost-update guard, spreadsheets, action messages."""
 
 import copy
+from contextlib import contextmanager
 
 from django import forms as django_forms
 from django.conf import settings
@@ -110,18 +111,23 @@ class CurationAdmin(SimpleHistoryAdmin):
 
         return RevertForm
 
-    # One admin write (an entry with its inlines, a delete, a bulk action on the list) rebuilds what is
-    # derived from content once, at its end and in its transaction, instead of after every row it saves.
-    def changeform_view(self, request, *args, **kwargs):
+    @contextmanager
+    def one_write(self):
+        """One admin write (an entry with its inlines, a delete, a bulk action on the list, a revert) in one
+        transaction, rebuilding what is derived from content once at its end, not after every row it saves."""
         with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+            yield
+
+    def changeform_view(self, request, *args, **kwargs):
+        with self.one_write():
             return super().changeform_view(request, *args, **kwargs)
 
     def delete_view(self, request, *args, **kwargs):
-        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+        with self.one_write():
             return super().delete_view(request, *args, **kwargs)
 
     def changelist_view(self, request, *args, **kwargs):
-        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+        with self.one_write():
             return super().changelist_view(request, *args, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -141,7 +147,7 @@ class CurationAdmin(SimpleHistoryAdmin):
             # Read-only fields have no inputs to fill in from others (this admin is shared by every request).
             model_admin = copy.copy(self)
             model_admin.prepopulated_fields = {}
-        with transaction.atomic(using=router.db_for_write(self.model)), rebuilds_batched():
+        with self.one_write():
             return super(CurationAdmin, model_admin).history_form_view(request, object_id, version_id, extra_context)
 
     def may_revert(self, request, object_id):
